@@ -1,0 +1,11 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  // Native/server-only packages stay out of the bundle.
+  serverExternalPackages: ["argon2", "mongodb", "pino", "ioredis"],
+  poweredByHeader: false,
+  // Tests that build next to a running dev server use their own directory.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
+};
+
+export default nextConfig;
