@@ -17,7 +17,7 @@ let passed = 0;
 let failed = 0;
 const summary: string[] = [];
 
-function run(label: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): boolean {
+function run(label: string, cmd: string, args: string[], env: Record<string, string> = {}): boolean {
   console.log(`\n=== ${label}: ${cmd} ${args.join(" ")}`);
   const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
   return r.status === 0;
@@ -77,7 +77,9 @@ if (want("e2e")) {
     const ok = run("playwright", "npx", ["playwright", "test", "--reporter=list,json"], {
       PLAYWRIGHT_JSON_OUTPUT_NAME: file,
     });
-    const r = readJson(file) as { stats?: { expected?: number; unexpected?: number; flaky?: number } } | undefined;
+    const r = readJson(file) as
+      | { stats?: { expected?: number; unexpected?: number; flaky?: number } }
+      | undefined;
     const p = (r?.stats?.expected ?? 0) + (r?.stats?.flaky ?? 0);
     let f = r?.stats?.unexpected ?? 0;
     if (!ok && f === 0) f = 1;

@@ -1,0 +1,107 @@
+import { type Collection, type Db, MongoClient, type MongoClientOptions, type ObjectId } from "mongodb";
+import type {
+  AuditEntryDoc,
+  CommentDoc,
+  MembershipDoc,
+  PostDoc,
+  SettingsDoc,
+  TenantDoc,
+  UserDoc,
+} from "./models";
+
+export interface MasterDb {
+  db: Db;
+  tenants: Collection<TenantDoc>;
+  users: Collection<UserDoc>;
+  memberships: Collection<MembershipDoc>;
+  auditLog: Collection<AuditEntryDoc>;
+}
+
+export interface TenantDb {
+  db: Db;
+  posts: Collection<PostDoc>;
+  comments: Collection<CommentDoc>;
+  settings: Collection<SettingsDoc>;
+}
+
+/** What `forTenant` needs to know of a tenant: its id and, when it has moved, its cluster. */
+export type TenantRef = Pick<TenantDoc, "_id"> & Partial<Pick<TenantDoc, "databaseName" | "clusterUri">>;
+
+export interface DatabaseServiceOptions {
+  /** The default cluster (master DB and every tenant without a `clusterUri`). */
+  uri: string;
+  /** Database names are `<prefix>_master` and `<prefix>_tenant_<id>`. */
+  prefix: string;
+  clientOptions?: MongoClientOptions;
+}
+
+/**
+ * The only code that turns a name into a database handle. Handlers and services receive a
+ * `DatabaseService` and ask it for the master DB or for one tenant's DB; nothing else names a
+ * database, so tenant isolation is enforced here and a tenant DB can move to another cluster by
+ * changing its record (seed 002 §3.2, §5).
+ */
+export class DatabaseService {
+  private readonly clients = new Map<string, MongoClient>();
+
+  constructor(private readonly options: DatabaseServiceOptions) {}
+
+  get prefix(): string {
+    return this.options.prefix;
+  }
+
+  /** One cached client per cluster URI; the driver pools connections inside it. */
+  client(uri: string = this.options.uri): MongoClient {
+    let client = this.clients.get(uri);
+    if (!client) {
+      client = new MongoClient(uri, {
+        serverSelectionTimeoutMS: 5_000,
+        connectTimeoutMS: 5_000,
+        ...this.options.clientOptions,
+      });
+      this.clients.set(uri, client);
+    }
+    return client;
+  }
+
+  masterDatabaseName(): string {
+    return `${this.options.prefix}_master`;
+  }
+
+  tenantDatabaseName(tenantId: ObjectId): string {
+    return `${this.options.prefix}_tenant_${tenantId.toHexString()}`;
+  }
+
+  master(): MasterDb {
+    const db = this.client().db(this.masterDatabaseName());
+    return {
+      db,
+      tenants: db.collection<TenantDoc>("tenants"),
+      users: db.collection<UserDoc>("users"),
+      memberships: db.collection<MembershipDoc>("memberships"),
+      auditLog: db.collection<AuditEntryDoc>("audit_log"),
+    };
+  }
+
+  /** Repositories bound to one tenant's database, on that tenant's cluster. */
+  forTenant(tenant: TenantRef): TenantDb {
+    const name = tenant.databaseName ?? this.tenantDatabaseName(tenant._id);
+    if (name !== this.tenantDatabaseName(tenant._id)) {
+      // A record naming another tenant's database would cross tenants; refuse it.
+      throw new Error(`tenant ${tenant._id.toHexString()} carries a foreign database name ${name}`);
+    }
+    const db = this.client(tenant.clusterUri ?? this.options.uri).db(name);
+    return {
+      db,
+      posts: db.collection<PostDoc>("posts"),
+      comments: db.collection<CommentDoc>("comments"),
+      settings: db.collection<SettingsDoc>("settings"),
+    };
+  }
+
+  async close(): Promise<void> {
+    const clients = [...this.clients.values()];
+    this.clients.clear();
+    await Promise.all(clients.map((c) => c.close()));
+  }
+}

@@ -1,0 +1,2 @@
+export * from "./database-service";
+export type * from "./models";

@@ -1,0 +1,82 @@
+import { z } from "zod";
+
+/**
+ * The one reader of `process.env`. Every variable the platform understands is declared here;
+ * an invalid value stops the process at start with a message listing every problem.
+ * With nothing set, the defaults describe the local embedded setup (`npm run dev`).
+ */
+const emptyToUndefined = (v: unknown) => (v === "" ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+    /** Host (with port when not 80/443) under which blogs get subdomains: `<slug>.<ROOT_DOMAIN>`. */
+    ROOT_DOMAIN: z
+      .string()
+      .regex(/^[a-z0-9.-]+(:\d+)?$/, "a host name with an optional port, e.g. localhost:3000")
+      .default("localhost:3000"),
+    /** Public scheme used when building URLs for API answers. */
+    PUBLIC_PROTOCOL: z.enum(["http", "https"]).default("http"),
+    MONGODB_URI: z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\//, "a mongodb:// URI")
+      .default("mongodb://127.0.0.1:27017"),
+    /** Database names are `<prefix>_master` and `<prefix>_tenant_<id>`; tests use a unique prefix. */
+    MONGODB_DB_PREFIX: z
+      .string()
+      .regex(/^[a-z][a-z0-9]{0,19}$/, "lower-case letters and digits, starting with a letter")
+      .default("conduit"),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, "a redis:// URL")
+      .default("redis://127.0.0.1:6379"),
+    /** Prefix for every Redis key, so tests and environments never collide. */
+    REDIS_PREFIX: z.string().default("conduit:"),
+    /**
+     * `kid:secret[,kid:secret…]`. The first pair signs new tokens; every pair verifies, so a secret
+     * is rotated by prepending a new pair and dropping the old one after the longest token lifetime.
+     */
+    AUTH_SECRETS: optionalString,
+    NEXTAUTH_URL: optionalString,
+    GITHUB_ID: optionalString,
+    GITHUB_SECRET: optionalString,
+    /** Comma-separated e-mails that get the platform-admin ("Master") privilege on sign-up. */
+    PLATFORM_ADMIN_EMAILS: z.preprocess(emptyToUndefined, z.string().default("")),
+    // Later infrastructure; health reports "not_configured" while unset.
+    KAFKA_BROKERS: optionalString,
+    ELASTICSEARCH_URL: optionalString,
+    S3_ENDPOINT: optionalString,
+  })
+  .superRefine((v, ctx) => {
+    if (v.NODE_ENV === "production" && !v.AUTH_SECRETS) {
+      ctx.addIssue({ code: "custom", path: ["AUTH_SECRETS"], message: "required in production" });
+    }
+    if (
+      v.AUTH_SECRETS &&
+      !/^[A-Za-z0-9_-]+:[^,\s]{32,}(,[A-Za-z0-9_-]+:[^,\s]{32,})*$/.test(v.AUTH_SECRETS)
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUTH_SECRETS"],
+        message: "expected kid:secret[,kid:secret…] with secrets of at least 32 characters",
+      });
+    }
+  });
+
+export type Env = z.infer<typeof schema>;
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  - ${i.path.join(".") || "(root)"}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}
+
+export const env: Env = parseEnv(process.env);
+
+/** Development-only signing secret, used when AUTH_SECRETS is unset outside production. */
+export const DEV_AUTH_SECRETS = "dev:conduit-development-secret-do-not-use-in-production";
