@@ -5,7 +5,9 @@ export default defineConfig({
   resolve: { alias: { "@": fileURLToPath(new URL("./", import.meta.url)) } },
   test: {
     include: ["**/*.test.ts"],
-    exclude: ["node_modules/**", "e2e/**", ".next/**", ".data/**"],
+    exclude: ["node_modules/**", "e2e/**", ".next/**", ".next-*/**", ".data/**"],
+    // One embedded Mongo for the whole run, handed to tests as `inject("mongoUri")`.
+    globalSetup: ["./vitest.global-setup.ts"],
     // Two cores: bounded parallelism; each test file brings its own servers/databases.
     pool: "forks",
     maxWorkers: 2,
