@@ -1,0 +1,62 @@
+import { TRPCError } from "@trpc/server";
+
+/**
+ * The one error type services throw. Routers and REST handlers translate it with the
+ * mappings below, so a service never knows whether it was called over HTTP or tRPC.
+ */
+export type AppErrorCode =
+  | "BAD_REQUEST"
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "UNPROCESSABLE"
+  | "UNAVAILABLE";
+
+export class AppError extends Error {
+  constructor(
+    public readonly code: AppErrorCode,
+    message: string,
+    public readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
+
+const httpStatusByCode: Record<AppErrorCode, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  UNPROCESSABLE: 422,
+  UNAVAILABLE: 503,
+};
+
+export function httpStatusOf(code: AppErrorCode): number {
+  return httpStatusByCode[code];
+}
+
+const trpcCodeByCode: Record<AppErrorCode, TRPCError["code"]> = {
+  BAD_REQUEST: "BAD_REQUEST",
+  UNAUTHORIZED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  UNPROCESSABLE: "UNPROCESSABLE_CONTENT",
+  UNAVAILABLE: "SERVICE_UNAVAILABLE",
+};
+
+export function trpcCodeOf(code: AppErrorCode): TRPCError["code"] {
+  return trpcCodeByCode[code];
+}
+
+/** An AppError as the TRPCError the client sees (message kept, cause attached for logs). */
+export function toTRPCError(error: AppError): TRPCError {
+  return new TRPCError({ code: trpcCodeOf(error.code), message: error.message, cause: error });
+}

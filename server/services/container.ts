@@ -1,0 +1,62 @@
+import { DatabaseService } from "../db";
+import { type Env, env } from "../env";
+import { type Logger, log } from "../log";
+import { AuditService } from "./audit/audit-service";
+import { MembershipsService } from "./memberships/memberships-service";
+import { TenantsService } from "./tenants/tenants-service";
+import { UsersService } from "./users/users-service";
+
+/** Every service the app uses, wired once per process (or once per test). */
+export interface Services {
+  db: DatabaseService;
+  tenants: TenantsService;
+  memberships: MembershipsService;
+  audit: AuditService;
+  users: UsersService;
+}
+
+export interface ServiceDeps {
+  db: DatabaseService;
+  log: Logger;
+  env: Env;
+  /** Injected so tests can pin time; defaults to the wall clock. */
+  now?: () => Date;
+}
+
+export function createServices(deps: ServiceDeps): Services {
+  const { db, log, env } = deps;
+  const now = deps.now ?? (() => new Date());
+  const audit = new AuditService({ db, log, now });
+  const memberships = new MembershipsService({ db, audit, now });
+  const tenants = new TenantsService({
+    db,
+    log,
+    audit,
+    memberships,
+    now,
+    rootDomain: env.ROOT_DOMAIN,
+    protocol: env.PUBLIC_PROTOCOL,
+  });
+  const adminEmails = env.PLATFORM_ADMIN_EMAILS.split(",")
+    .map((e) => e.trim().toLowerCase())
+    .filter(Boolean);
+  const users = new UsersService({ db, log, audit, adminEmails });
+  return { db, tenants, memberships, audit, users };
+}
+
+// Next dev re-evaluates modules on every edit; keeping the container on globalThis keeps one
+// MongoClient pool per process instead of one per reload.
+const globalKey = Symbol.for("conduit.services");
+type GlobalWithServices = typeof globalThis & { [globalKey]?: Services };
+
+/** The process-wide container, built lazily from the validated environment. */
+export function getServices(): Services {
+  const g = globalThis as GlobalWithServices;
+  let services = g[globalKey];
+  if (!services) {
+    const db = new DatabaseService({ uri: env.MONGODB_URI, prefix: env.MONGODB_DB_PREFIX });
+    services = createServices({ db, log, env });
+    g[globalKey] = services;
+  }
+  return services;
+}
