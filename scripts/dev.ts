@@ -1,0 +1,201 @@
+/**
+ * `npm run dev` / `npm start` (`--production`): the whole platform with no configuration.
+ *
+ *   1. MongoDB: MONGODB_URI when set; else whatever answers on 127.0.0.1:<mongo-port>; else the
+ *      embedded server (`devservers/mongo`, data in `<data-dir>/mongo`).
+ *   2. Redis at REDIS_URL: started (`redis-server`) when nothing answers and the binary exists.
+ *   3. The app processes in `appProcesses` (Next today; the workers join that list later).
+ *   4. Idempotent demo content (`scripts/seed-demo.ts`), then the URLs.
+ *
+ * Ctrl-C (SIGINT/SIGTERM/SIGHUP) stops every child process group: apps first, then infrastructure.
+ * Flags: --port <n> (or PORT, default 3000), --mongo-port <n> (default 27017; 0 = any free port),
+ * --data-dir <dir> (default .data), --no-seed, --production.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { localAuthSecrets } from "./lib/auth-secret";
+import { mongoAddress, startEmbeddedMongo } from "./lib/mongo";
+import { hasProductionBuild, nextBuild } from "./lib/next-build";
+import { binary, repoRoot } from "./lib/paths";
+import { portAnswers, waitForPort } from "./lib/ports";
+import { killNow, type ManagedProcess, spawnManaged, stopManaged } from "./lib/processes";
+import { redisAddress, redisAnswers } from "./lib/redis";
+
+const { values: flags } = parseArgs({
+  options: {
+    production: { type: "boolean", default: false },
+    port: { type: "string" },
+    "mongo-port": { type: "string" },
+    "data-dir": { type: "string" },
+    "no-seed": { type: "boolean", default: false },
+  },
+});
+
+const portSchema = z.coerce.number().int().min(0).max(65_535);
+const config = z
+  .object({
+    production: z.boolean(),
+    port: portSchema.refine((p) => p > 0, "the app needs a fixed port"),
+    mongoPort: portSchema,
+    dataDir: z.string().min(1),
+    seed: z.boolean(),
+    mongoUri: z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\//)
+      .optional(),
+    redisUrl: z.string().regex(/^rediss?:\/\//),
+  })
+  .parse({
+    production: flags.production,
+    port: flags.port ?? process.env.PORT ?? 3000,
+    mongoPort: flags["mongo-port"] ?? 27017,
+    dataDir: path.resolve(repoRoot, flags["data-dir"] ?? ".data"),
+    seed: !flags["no-seed"],
+    mongoUri: process.env.MONGODB_URI || undefined,
+    redisUrl: process.env.REDIS_URL || "redis://127.0.0.1:6379",
+  });
+
+const say = (line: string) => console.log(`[dev] ${line}`);
+
+/** Everything we started, in start order; stopped in reverse. */
+const running: ManagedProcess[] = [];
+let stopping = false;
+
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    say("stopping…");
+    for (const proc of [...running].reverse()) await stopManaged(proc);
+    say("stopped");
+  }
+  process.exit(code);
+}
+
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(signal, () => {
+    if (stopping) killNow(running); // a second Ctrl-C: no more waiting
+    void shutdown(signal === "SIGINT" ? 130 : 143);
+  });
+}
+process.on("exit", () => killNow(running));
+
+/** A managed child that exits on its own takes the whole platform down with it. */
+function supervise(proc: ManagedProcess): ManagedProcess {
+  running.push(proc);
+  void proc.exited.then((code) => {
+    if (stopping) return;
+    say(`${proc.name} exited (${code}); stopping the rest`);
+    void shutdown(1);
+  });
+  return proc;
+}
+
+async function ensureMongo(): Promise<string> {
+  if (config.mongoUri) {
+    say(`MongoDB: using MONGODB_URI (${mongoAddress(config.mongoUri)?.host ?? "remote"})`);
+    return config.mongoUri;
+  }
+  if (config.mongoPort !== 0 && (await portAnswers(config.mongoPort))) {
+    const uri = `mongodb://127.0.0.1:${config.mongoPort}`;
+    say(`MongoDB: reusing the server already answering on ${uri}`);
+    return uri;
+  }
+  const dbpath = path.join(config.dataDir, "mongo");
+  mkdirSync(dbpath, { recursive: true });
+  const started = await startEmbeddedMongo({ port: config.mongoPort, dbpath });
+  supervise(started.proc);
+  say(`MongoDB: embedded server on ${started.uri} (data in ${path.relative(repoRoot, dbpath)})`);
+  return started.uri;
+}
+
+async function ensureRedis(): Promise<void> {
+  if (await redisAnswers(config.redisUrl)) return say(`Redis: answering on ${config.redisUrl}`);
+  const { host, port } = redisAddress(config.redisUrl);
+  const local = host === "127.0.0.1" || host === "localhost";
+  const hasBinary = spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0;
+  if (!local || !hasBinary) {
+    say(
+      `Redis: nothing answers on ${config.redisUrl}; install and start redis-server (apt-get install redis-server) — /api/health reports redis failing until then`,
+    );
+    return;
+  }
+  supervise(
+    spawnManaged({
+      name: "redis",
+      command: "redis-server",
+      args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    }),
+  );
+  await waitForPort(port, "127.0.0.1", 15_000);
+  say(`Redis: started redis-server on ${config.redisUrl}`);
+}
+
+/** One line per long-running app process; the workers of later issues are added here. */
+function appProcesses(env: NodeJS.ProcessEnv) {
+  const next = config.production ? ["start", "-p", String(config.port)] : ["dev", "-p", String(config.port)];
+  return [{ name: "next", command: binary("next"), args: next, env }];
+}
+
+async function seed(env: NodeJS.ProcessEnv): Promise<void> {
+  const proc = spawnManaged({
+    name: "seed",
+    command: binary("tsx"),
+    args: [path.join(repoRoot, "scripts/seed-demo.ts")],
+    cwd: repoRoot,
+    env: { ...env, LOG_LEVEL: "warn" },
+  });
+  running.push(proc);
+  const code = await proc.exited;
+  running.splice(running.indexOf(proc), 1);
+  if (code !== 0 && !stopping) say(`demo content could not be seeded (exit ${code}); the app still runs`);
+}
+
+async function main(): Promise<void> {
+  say(`Conduit ${config.production ? "production" : "development"} start`);
+  const [mongoUri] = await Promise.all([ensureMongo(), ensureRedis()]);
+
+  const rootDomain = process.env.ROOT_DOMAIN || `localhost:${config.port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    MONGODB_URI: mongoUri,
+    REDIS_URL: config.redisUrl,
+    ROOT_DOMAIN: rootDomain,
+    NEXTAUTH_URL: process.env.NEXTAUTH_URL || `http://${rootDomain}`,
+    AUTH_TRUST_HOST: "1",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  if (config.production) {
+    env.AUTH_SECRETS = process.env.AUTH_SECRETS || localAuthSecrets(config.dataDir);
+    if (!hasProductionBuild(env)) {
+      say("no production build yet: running next build");
+      await nextBuild({ ...env, NODE_ENV: "production" });
+    }
+  }
+
+  for (const spec of appProcesses(env)) supervise(spawnManaged({ ...spec, cwd: repoRoot }));
+  await Promise.all([config.seed ? seed(env) : undefined, waitForPort(config.port, "127.0.0.1", 300_000)]);
+  if (stopping) return;
+
+  const [host, port] = rootDomain.split(":");
+  const at = (sub: string) => `http://${sub}${host}${port ? `:${port}` : ""}`;
+  console.log(
+    [
+      "",
+      "  Conduit is running",
+      `    platform     ${at("")}`,
+      `    demo blog    ${at("demo.")}   (also ${at("ada.")}, ${at("grace.")})`,
+      "    demo login   demo@conduit.blog / conduit-demo",
+      `    health       ${at("")}/api/health`,
+      "  Ctrl-C stops everything.",
+      "",
+    ].join("\n"),
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(`[dev] ${error instanceof Error ? error.message : String(error)}`);
+  void shutdown(1);
+});

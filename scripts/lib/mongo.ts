@@ -1,0 +1,40 @@
+import path from "node:path";
+import { binary, repoRoot } from "./paths";
+import { type ManagedProcess, spawnManaged } from "./processes";
+
+/** host:port of a plain `mongodb://` URI; null for `mongodb+srv://` (always remote). */
+export function mongoAddress(uri: string): { host: string; port: number } | null {
+  if (!uri.startsWith("mongodb://")) return null;
+  const hostPart = uri.slice("mongodb://".length).split(/[/?]/)[0] ?? "";
+  const first = (hostPart.split("@").pop() ?? "").split(",")[0] ?? "";
+  const [host, port] = first.split(":");
+  return { host: host || "127.0.0.1", port: Number(port || 27017) };
+}
+
+/**
+ * Starts the embedded MongoDB-compatible server (`devservers/mongo/cli.ts`) as a child and
+ * resolves once it prints its `ready <uri>` line.
+ */
+export async function startEmbeddedMongo(options: {
+  port: number;
+  dbpath: string;
+  echo?: boolean;
+  env?: NodeJS.ProcessEnv;
+}): Promise<{ uri: string; proc: ManagedProcess }> {
+  const proc = spawnManaged({
+    name: "mongo",
+    command: binary("tsx"),
+    args: [
+      path.join(repoRoot, "devservers/mongo/cli.ts"),
+      "--port",
+      String(options.port),
+      "--dbpath",
+      options.dbpath,
+    ],
+    cwd: repoRoot,
+    env: options.env,
+    echo: options.echo,
+  });
+  const match = await proc.waitForLine(/^ready (mongodb:\/\/\S+)/);
+  return { uri: match[1]!, proc };
+}
