@@ -1,4 +1,6 @@
 import { type Collection, type Db, MongoClient, type MongoClientOptions, type ObjectId } from "mongodb";
+import { isDuplicateKeyError } from "./errors";
+import { masterIndexes, tenantIndexes } from "./indexes";
 import type {
   AuditEntryDoc,
   CommentDoc,
@@ -43,6 +45,7 @@ export interface DatabaseServiceOptions {
  */
 export class DatabaseService {
   private readonly clients = new Map<string, MongoClient>();
+  private masterIndexesReady: Promise<void> | null = null;
 
   constructor(private readonly options: DatabaseServiceOptions) {}
 
@@ -99,9 +102,66 @@ export class DatabaseService {
     };
   }
 
+  /**
+   * Creates the master indexes once per process (memoized; retried after a failure). The unique
+   * slug index is what makes concurrent creates of one slug race safely, so writers await this.
+   */
+  ensureMasterIndexes(): Promise<void> {
+    if (!this.masterIndexesReady) {
+      const master = this.master();
+      this.masterIndexesReady = Promise.all(
+        Object.entries(masterIndexes).map(([name, indexes]) =>
+          master.db.collection(name).createIndexes(indexes),
+        ),
+      ).then(
+        () => undefined,
+        (error: unknown) => {
+          this.masterIndexesReady = null;
+          throw error;
+        },
+      );
+    }
+    return this.masterIndexesReady;
+  }
+
+  /**
+   * Creates a tenant's collections, indexes and default settings. Idempotent, so a retry after a
+   * failure mid-way completes the database instead of failing on what already exists.
+   */
+  async provisionTenantDatabase(tenant: TenantRef & Pick<TenantDoc, "name" | "theme">): Promise<string> {
+    const t = this.forTenant(tenant);
+    await Promise.all([
+      t.posts.createIndexes(tenantIndexes.posts),
+      t.comments.createIndexes(tenantIndexes.comments),
+      t.settings
+        .insertOne({
+          _id: "blog",
+          title: tenant.name,
+          description: "",
+          theme: tenant.theme,
+          updatedAt: new Date(),
+        })
+        .catch((error: unknown) => {
+          if (!isDuplicateKeyError(error)) throw error;
+        }),
+    ]);
+    return t.db.databaseName;
+  }
+
+  /** Irreversible; only the platform admin flow calls it (after a soft delete). */
+  async dropTenantDatabase(tenant: TenantRef): Promise<void> {
+    await this.forTenant(tenant).db.dropDatabase();
+  }
+
+  /** Round trip to the default cluster, for health checks. */
+  async ping(): Promise<void> {
+    await this.master().db.command({ ping: 1 });
+  }
+
   async close(): Promise<void> {
     const clients = [...this.clients.values()];
     this.clients.clear();
+    this.masterIndexesReady = null;
     await Promise.all(clients.map((c) => c.close()));
   }
 }

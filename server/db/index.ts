@@ -1,2 +1,3 @@
 export * from "./database-service";
+export * from "./errors";
 export type * from "./models";

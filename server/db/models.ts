@@ -20,6 +20,8 @@ export interface TenantDoc {
   createdAt: Date;
   updatedAt: Date;
   deletedAt?: Date;
+  /** Set when a platform admin dropped the (soft-deleted) tenant's database. */
+  databaseDroppedAt?: Date;
 }
 
 export interface UserDoc {
