@@ -1,0 +1,82 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { signIn } from "next-auth/react";
+import { type FormEvent, useState } from "react";
+import { Button } from "../ui/button";
+import { TextField } from "../ui/field";
+import { StatusMessage } from "../ui/status";
+
+type Errors = Partial<Record<"email" | "password", string>>;
+
+function validate(email: string, password: string): Errors {
+  const errors: Errors = {};
+  if (!email.trim()) errors.email = "Enter your e-mail address.";
+  else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim()))
+    errors.email = "That doesn't look like an e-mail address.";
+  if (!password) errors.password = "Enter your password.";
+  return errors;
+}
+
+export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string; initialError?: string }) {
+  const router = useRouter();
+  const [errors, setErrors] = useState<Errors>({});
+  const [formError, setFormError] = useState(initialError ?? "");
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const data = new FormData(e.currentTarget);
+    const email = String(data.get("email") ?? "");
+    const password = String(data.get("password") ?? "");
+    const found = validate(email, password);
+    setErrors(found);
+    setFormError("");
+    if (Object.keys(found).length) return;
+
+    setPending(true);
+    try {
+      const result = await signIn("credentials", { email: email.trim(), password, redirect: false });
+      if (!result || result.error) {
+        setFormError(
+          result?.error === "CredentialsSignin" || !result
+            ? "That e-mail and password don't match an account."
+            : "We couldn't sign you in. Please try again.",
+        );
+        setPending(false);
+        return;
+      }
+      router.replace(callbackUrl);
+      router.refresh();
+    } catch {
+      setFormError("Can't reach Conduit. Check your connection and try again.");
+      setPending(false);
+    }
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="space-y-5">
+      <StatusMessage tone="error">{formError}</StatusMessage>
+      <TextField
+        name="email"
+        label="E-mail"
+        type="email"
+        autoComplete="email"
+        inputMode="email"
+        required
+        error={errors.email}
+      />
+      <TextField
+        name="password"
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        required
+        error={errors.password}
+      />
+      <Button type="submit" size="lg" className="w-full" loading={pending} loadingText="Signing in…">
+        Sign in
+      </Button>
+    </form>
+  );
+}
