@@ -1,0 +1,64 @@
+/**
+ * Starts what the e2e tests drive: an embedded Mongo (temp data dir) and `next start` on the
+ * port chosen in playwright.config.ts, with a unique database prefix. Returns the teardown.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { randomAuthSecrets } from "../scripts/lib/auth-secret";
+import { startEmbeddedMongo } from "../scripts/lib/mongo";
+import { hasProductionBuild, nextBuild } from "../scripts/lib/next-build";
+import { binary, repoRoot } from "../scripts/lib/paths";
+import { waitForPort } from "../scripts/lib/ports";
+import { killNow, type ManagedProcess, spawnManaged, stopManaged } from "../scripts/lib/processes";
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const port = Number(process.env.CONDUIT_E2E_PORT);
+  const started: ManagedProcess[] = [];
+  const dbpath = await mkdtemp(path.join(tmpdir(), "conduit-e2e-mongo-"));
+  const teardown = async () => {
+    for (const proc of started.reverse()) await stopManaged(proc);
+    await rm(dbpath, { recursive: true, force: true });
+  };
+  process.once("exit", () => killNow(started));
+
+  try {
+    const mongo = await startEmbeddedMongo({ port: 0, dbpath, echo: false });
+    started.push(mongo.proc);
+
+    const id = randomBytes(4).toString("hex");
+    const rootDomain = `localhost:${port}`;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: "production",
+      MONGODB_URI: mongo.uri,
+      MONGODB_DB_PREFIX: `e2e${id}`,
+      REDIS_PREFIX: `conduit-e2e-${id}:`,
+      ROOT_DOMAIN: rootDomain,
+      NEXTAUTH_URL: `http://${rootDomain}`,
+      AUTH_TRUST_HOST: "1",
+      AUTH_SECRETS: process.env.AUTH_SECRETS || randomAuthSecrets(),
+      LOG_LEVEL: process.env.LOG_LEVEL || "warn",
+      NEXT_TELEMETRY_DISABLED: "1",
+    };
+    if (!hasProductionBuild(env)) await nextBuild(env);
+
+    const next = spawnManaged({
+      name: "next",
+      command: binary("next"),
+      args: ["start", "-p", String(port)],
+      cwd: repoRoot,
+      env,
+    });
+    started.push(next);
+    await Promise.race([
+      waitForPort(port),
+      next.exited.then((code) => Promise.reject(new Error(`next start exited (${code})`))),
+    ]);
+    return teardown;
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+}
