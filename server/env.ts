@@ -78,5 +78,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 
 export const env: Env = parseEnv(process.env);
 
+// next-auth v4 reads NEXTAUTH_URL itself (not through this module) to build its callback and
+// redirect URLs. Sign-in lives on the root domain, so with the variable unset it is derived here.
+if (!process.env.NEXTAUTH_URL) process.env.NEXTAUTH_URL = `${env.PUBLIC_PROTOCOL}://${env.ROOT_DOMAIN}`;
+
 /** Development-only signing secret, used when AUTH_SECRETS is unset outside production. */
 export const DEV_AUTH_SECRETS = "dev:conduit-development-secret-do-not-use-in-production";

@@ -2,7 +2,7 @@ import { getServices } from "../services/container";
 import type { UsersService } from "../services/users/users-service";
 import { readCookie, SECURE_SESSION_COOKIE, SESSION_COOKIE } from "./cookies";
 import { verifyToken } from "./jwt";
-import type { Session, SessionUser } from "./session";
+import type { Session } from "./session";
 
 /** `Authorization: Token <jwt>` (RealWorld) or `Bearer <jwt>`; anything else is no token. */
 export function tokenFromAuthorization(header: string | null): string | null {

@@ -4,19 +4,11 @@ import type { SessionUser } from "../../auth/session";
 import type { DatabaseService, UserDoc } from "../../db";
 import { AppError } from "../../errors";
 import type { Logger } from "../../log";
+import type { AuditService } from "../audit/audit-service";
 import { firstIssue, type SignUpInput, signUpInput } from "./user-input";
 
-/** The slice of the audit service this service uses (kept structural to avoid a cycle). */
-export interface AuditSink {
-  record(entry: {
-    actor: { id: string; email: string } | null;
-    action: string;
-    target: { type: string; id: string; label?: string };
-    ip: string | null;
-    requestId: string | null;
-    details?: Record<string, unknown>;
-  }): Promise<unknown>;
-}
+/** The slice of the audit service this service uses. */
+export type AuditSink = Pick<AuditService, "record">;
 
 export interface UsersServiceDeps {
   db: DatabaseService;
@@ -123,6 +115,10 @@ export class UsersService {
 
   async findByUsername(username: string): Promise<UserDoc | null> {
     return this.users.findOne({ username: username.trim().toLowerCase() });
+  }
+
+  async findByGithubId(githubId: string): Promise<UserDoc | null> {
+    return this.users.findOne({ githubId });
   }
 
   toSessionUser(user: UserDoc): SessionUser {

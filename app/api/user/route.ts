@@ -1,0 +1,3 @@
+import { currentUserRoute } from "@/server/auth/realworld-routes";
+
+export const GET = currentUserRoute;

@@ -1,0 +1,3 @@
+import { loginRoute } from "@/server/auth/realworld-routes";
+
+export const POST = loginRoute;

@@ -1,0 +1,3 @@
+import { registerRoute } from "@/server/auth/realworld-routes";
+
+export const POST = registerRoute;

@@ -1,0 +1,37 @@
+import type { DatabaseService } from "../db";
+import type { AuditService } from "../services/audit/audit-service";
+import { keyRing } from "./jwt";
+import type { KeyRing } from "./keys";
+
+interface SigningKeyState {
+  _id: "signing_key";
+  kid: string;
+  updatedAt: Date;
+}
+
+/**
+ * Records `auth.secret_rotation` in the audit trail when this process signs with a different
+ * kid than the last one seen (and once for the very first kid). The swap of the stored kid is
+ * a single atomic update, so of many processes starting together exactly one writes the entry.
+ * Returns whether it recorded one.
+ */
+export async function ensureSecretRotationRecorded(
+  deps: { db: DatabaseService; audit: Pick<AuditService, "record"> },
+  keys: KeyRing = keyRing(),
+): Promise<boolean> {
+  const kid = keys.signing.kid;
+  const state = deps.db.master().db.collection<SigningKeyState>("auth_state");
+  const before = await state.findOneAndUpdate(
+    { _id: "signing_key" },
+    { $set: { kid, updatedAt: new Date() } },
+    { upsert: true, returnDocument: "before" },
+  );
+  if (before?.kid === kid) return false;
+  await deps.audit.record({
+    actor: null,
+    action: "auth.secret_rotation",
+    target: { type: "auth_key", id: kid },
+    details: { signingKid: kid, previousKid: before?.kid ?? null, verifyingKids: [...keys.byKid.keys()] },
+  });
+  return true;
+}
