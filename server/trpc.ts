@@ -4,6 +4,7 @@ import { ZodError } from "zod";
 import type { Session } from "./auth/session";
 import type { DatabaseService, TenantDoc } from "./db";
 import type { Role } from "./db/models";
+import { isAppError, toTRPCError } from "./errors";
 import type { Logger } from "./log";
 import type { Services } from "./services/container";
 
@@ -40,17 +41,27 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
+/**
+ * Services throw `AppError`; here it becomes the matching tRPC error (status and message kept),
+ * so no router needs its own try/catch. Anything else stays an opaque 500.
+ */
+const mapAppErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && isAppError(result.error.cause)) throw toTRPCError(result.error.cause);
+  return result;
+});
+
 /** Anyone, signed in or not. */
-export const publicProcedure = t.procedure;
+export const publicProcedure = t.procedure.use(mapAppErrors);
 
 /** A signed-in user. */
-export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
   return next({ ctx: { ...ctx, session: ctx.session } });
 });
 
 /** A request on an active tenant's host. */
-export const tenantProcedure = t.procedure.use(({ ctx, next }) => {
+export const tenantProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.tenant || ctx.tenant.status !== "active") {
     throw new TRPCError({ code: "NOT_FOUND", message: "This blog does not exist." });
   }

@@ -7,9 +7,16 @@ export const masterIndexes: Record<"tenants" | "users" | "memberships" | "audit_
     { key: { status: 1, createdAt: -1 } },
     { key: { ownerId: 1 } },
   ],
+  // Same names and options as UsersService.ensureIndexes: identical specs make either call a no-op.
   users: [
-    { key: { email: 1 }, unique: true },
-    { key: { username: 1 }, unique: true },
+    { key: { email: 1 }, name: "email_unique", unique: true },
+    { key: { username: 1 }, name: "username_unique", unique: true },
+    {
+      key: { githubId: 1 },
+      name: "githubId_unique",
+      unique: true,
+      partialFilterExpression: { githubId: { $type: "string" } },
+    },
   ],
   memberships: [{ key: { tenantId: 1, userId: 1 }, unique: true }, { key: { userId: 1 } }],
   audit_log: [{ key: { at: -1 } }, { key: { action: 1, at: -1 } }],

@@ -80,7 +80,7 @@ export class TenantsService {
     return `${this.protocol}://${slug}.${this.rootDomain}`;
   }
 
-  private dto(tenant: TenantDoc, role?: Role | null): TenantDto {
+  toDto(tenant: TenantDoc, role?: Role | null): TenantDto {
     return toTenantDto(tenant, this.urlOf(tenant.slug), role ?? undefined);
   }
 
@@ -115,7 +115,7 @@ export class TenantsService {
       if (isDuplicateKeyError(error)) throw new AppError("CONFLICT", SLUG_TAKEN_MESSAGE);
       throw error;
     }
-    return this.dto(await this.complete(tenant, caller, false), "owner");
+    return this.toDto(await this.complete(tenant, caller, false), "owner");
   }
 
   /** Completes a `failed` (or crashed `pending`) provisioning; every step is idempotent. */
@@ -124,7 +124,7 @@ export class TenantsService {
     if (!tenant.ownerId.equals(toUserObjectId(caller.userId)) && !caller.platformAdmin) {
       throw new AppError("FORBIDDEN", "Only the blog's owner can retry its setup.");
     }
-    if (tenant.status === "active") return this.dto(tenant, "owner");
+    if (tenant.status === "active") return this.toDto(tenant, "owner");
     if (tenant.status === "deleted") throw new AppError("NOT_FOUND", "This blog was deleted.");
     if (tenant.status === "pending" && this.now().getTime() - tenant.updatedAt.getTime() < STALE_PENDING_MS) {
       throw new AppError("CONFLICT", "This blog is still being set up.");
@@ -132,7 +132,7 @@ export class TenantsService {
     await this.db
       .master()
       .tenants.updateOne({ _id: tenant._id }, { $set: { status: "pending", updatedAt: this.now() } });
-    return this.dto(await this.complete(tenant, caller, true), "owner");
+    return this.toDto(await this.complete(tenant, caller, true), "owner");
   }
 
   private async complete(tenant: TenantDoc, caller: Caller, retry: boolean): Promise<TenantDoc> {
@@ -190,7 +190,7 @@ export class TenantsService {
       })
       .sort({ createdAt: -1 })
       .toArray();
-    return tenants.map((t) => this.dto(t, roleByTenant.get(t._id.toHexString()) ?? "owner"));
+    return tenants.map((t) => this.toDto(t, roleByTenant.get(t._id.toHexString()) ?? "owner"));
   }
 
   /** A blog its caller belongs to (any role); platform admins see every blog. */
@@ -198,7 +198,7 @@ export class TenantsService {
     const tenant = await this.findBySlug(rawSlug);
     const role = await this.roleOf(tenant, caller.userId);
     if (!role && !caller.platformAdmin) throw new AppError("FORBIDDEN", "You are not a member of this blog.");
-    return this.dto(tenant, role);
+    return this.toDto(tenant, role);
   }
 
   async update(rawInput: UpdateTenantInput, caller: Caller): Promise<TenantDto> {
@@ -209,7 +209,7 @@ export class TenantsService {
     const patch: { name?: string; theme?: Theme } = {};
     if (name !== undefined) patch.name = name;
     if (theme !== undefined) patch.theme = theme;
-    if (Object.keys(patch).length === 0) return this.dto(tenant, "owner");
+    if (Object.keys(patch).length === 0) return this.toDto(tenant, "owner");
     const updatedAt = this.now();
     await this.db.master().tenants.updateOne({ _id: tenant._id }, { $set: { ...patch, updatedAt } });
     if (tenant.status === "active") {
@@ -221,7 +221,7 @@ export class TenantsService {
           { $set: { ...(patch.name ? { title: patch.name } : {}), ...patch, updatedAt } },
         );
     }
-    return this.dto({ ...tenant, ...patch, updatedAt }, "owner");
+    return this.toDto({ ...tenant, ...patch, updatedAt }, "owner");
   }
 
   /** Soft delete: the blog stops being served, its slug stays taken, its data stays until an admin drops it. */
@@ -237,7 +237,7 @@ export class TenantsService {
       target: { type: "tenant", id: tenant._id.toHexString(), label: tenant.slug },
       details: { previousStatus: tenant.status },
     });
-    return this.dto({ ...tenant, status: "deleted", deletedAt: at, updatedAt: at }, "owner");
+    return this.toDto({ ...tenant, status: "deleted", deletedAt: at, updatedAt: at }, "owner");
   }
 
   /** The "Master" privilege: irreversibly drops a soft-deleted blog's database. */
@@ -280,7 +280,18 @@ export class TenantsService {
       .sort({ createdAt: -1 })
       .limit(Math.min(Math.max(limit, 1), 500))
       .toArray();
-    return tenants.map((t) => this.dto(t));
+    return tenants.map((t) => this.toDto(t));
+  }
+
+  /** Every blog, for the platform admin page (newest first). */
+  async listAll(status?: TenantDoc["status"], limit = 500): Promise<TenantDto[]> {
+    const tenants = await this.db
+      .master()
+      .tenants.find(status ? { status } : {})
+      .sort({ createdAt: -1 })
+      .limit(limit)
+      .toArray();
+    return tenants.map((t) => this.toDto(t));
   }
 
   /** The tenant a host names, if it may be served; everything else (pending, failed, deleted) is null. */

@@ -1,0 +1,31 @@
+import { env } from "@/server/env";
+import { getServices } from "@/server/services/container";
+import { HealthService } from "@/server/services/health/health-service";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+// One Redis connection per process, reused across probes (and across Next dev reloads).
+const key = Symbol.for("conduit.health");
+type WithHealth = typeof globalThis & { [key]?: HealthService };
+
+function health(): HealthService {
+  const g = globalThis as WithHealth;
+  g[key] ??= new HealthService({
+    db: getServices().db,
+    redisUrl: env.REDIS_URL,
+    kafkaBrokers: env.KAFKA_BROKERS,
+    elasticsearchUrl: env.ELASTICSEARCH_URL,
+    s3Endpoint: env.S3_ENDPOINT,
+  });
+  return g[key];
+}
+
+/** 200 when every configured dependency answers; 503 naming the ones that do not. */
+export async function GET(): Promise<Response> {
+  const report = await health().check();
+  return Response.json(report, {
+    status: report.status === "ok" ? 200 : 503,
+    headers: { "cache-control": "no-store" },
+  });
+}

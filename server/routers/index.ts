@@ -1,0 +1,17 @@
+import { createCallerFactory, router } from "../trpc";
+import { adminRouter } from "./admin";
+import { auditRouter } from "./audit";
+import { authRouter } from "./auth";
+import { tenantsRouter } from "./tenants";
+
+export const appRouter = router({
+  auth: authRouter,
+  tenants: tenantsRouter,
+  audit: auditRouter,
+  admin: adminRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Server-side calls (server components, tests) with an explicit context. */
+export const createCaller = createCallerFactory(appRouter);

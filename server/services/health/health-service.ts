@@ -1,0 +1,120 @@
+import { connect } from "node:net";
+import { Redis } from "ioredis";
+import type { DatabaseService } from "../../db";
+
+export type CheckName = "api" | "db" | "redis" | "kafka" | "search" | "storage";
+/** "ok", "not_configured" (never failing), or "error: <reason>". */
+export type CheckResult = string;
+
+export interface HealthReport {
+  status: "ok" | "error";
+  checks: Record<CheckName, CheckResult>;
+  failing?: CheckName[];
+}
+
+export interface HealthServiceDeps {
+  db: DatabaseService;
+  redisUrl: string;
+  kafkaBrokers?: string;
+  elasticsearchUrl?: string;
+  s3Endpoint?: string;
+  /** Per check; a dependency slower than this counts as down. */
+  timeoutMs?: number;
+}
+
+class TimeoutError extends Error {}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+function reasonOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split("\n")[0]?.slice(0, 200) || "unknown error";
+}
+
+/** Opens and closes a TCP connection: enough to know a Kafka broker is listening. */
+function tcpProbe(hostPort: string): Promise<void> {
+  const [host = "127.0.0.1", port = "9092"] = hostPort.trim().split(":");
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port: Number(port) });
+    socket.once("connect", () => {
+      socket.end();
+      resolve();
+    });
+    socket.once("error", reject);
+  });
+}
+
+/** Any HTTP answer means the server is up (auth and paths are the clients' business). */
+async function httpProbe(url: string, signal: AbortSignal): Promise<void> {
+  const res = await fetch(url, { method: "GET", signal });
+  await res.body?.cancel();
+}
+
+/**
+ * `GET /api/health`: each dependency is checked in parallel with a short timeout; anything
+ * unset in the environment is "not_configured" and does not fail the report.
+ */
+export class HealthService {
+  private redis: Redis | null = null;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly deps: HealthServiceDeps) {
+    this.timeoutMs = deps.timeoutMs ?? 1_500;
+  }
+
+  private redisClient(): Redis {
+    if (!this.redis) {
+      this.redis = new Redis(this.deps.redisUrl, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 1,
+        connectTimeout: Math.min(this.timeoutMs, 1_000),
+        enableOfflineQueue: true,
+        retryStrategy: (times) => Math.min(times * 200, 2_000),
+      });
+      // Failures surface through the check; without a listener ioredis prints every reconnect.
+      this.redis.on("error", () => {});
+    }
+    return this.redis;
+  }
+
+  private async run(check: () => Promise<void>): Promise<CheckResult> {
+    try {
+      await withTimeout(check(), this.timeoutMs);
+      return "ok";
+    } catch (error) {
+      return `error: ${reasonOf(error)}`;
+    }
+  }
+
+  async check(): Promise<HealthReport> {
+    const { kafkaBrokers, elasticsearchUrl, s3Endpoint } = this.deps;
+    const controller = new AbortController();
+    const notConfigured = async (): Promise<CheckResult> => "not_configured";
+    const [db, redis, kafka, search, storage] = await Promise.all([
+      this.run(() => this.deps.db.ping()),
+      this.run(async () => {
+        const answer = await this.redisClient().ping();
+        if (answer !== "PONG") throw new Error(`unexpected PING answer ${answer}`);
+      }),
+      kafkaBrokers ? this.run(() => tcpProbe(kafkaBrokers.split(",")[0] ?? "")) : notConfigured(),
+      elasticsearchUrl ? this.run(() => httpProbe(elasticsearchUrl, controller.signal)) : notConfigured(),
+      s3Endpoint ? this.run(() => httpProbe(s3Endpoint, controller.signal)) : notConfigured(),
+    ]);
+    controller.abort();
+    const checks: HealthReport["checks"] = { api: "ok", db, redis, kafka, search, storage };
+    const failing = (Object.keys(checks) as CheckName[]).filter((k) => checks[k].startsWith("error"));
+    return failing.length ? { status: "error", checks, failing } : { status: "ok", checks };
+  }
+
+  async close(): Promise<void> {
+    const redis = this.redis;
+    this.redis = null;
+    redis?.disconnect();
+  }
+}
