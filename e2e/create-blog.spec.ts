@@ -30,6 +30,11 @@ test("a new user signs up, creates a blog and reads it on its own subdomain", as
   await expect(page.locator("[data-theme='bold']").first()).toBeAttached();
   await snap(page, "reader-site");
 
+  // The session cookie is scoped to the root domain: the creator is signed in on the blog too.
+  // (In the browser: Node's resolver, used by page.request, does not resolve *.localhost.)
+  const session = await page.goto(siteUrl(slug, "/api/auth/session"));
+  expect(((await session?.json()) as { user?: { email?: string } }).user?.email).toBe(person.email);
+
   // Sign out from the account menu, then back in: the studio is reachable again.
   await page.goto(`/studio/${slug}`);
   await page.getByRole("button", { name: "Account menu" }).click();
