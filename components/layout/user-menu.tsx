@@ -2,9 +2,10 @@
 
 import Link from "next/link";
 import { signOut } from "next-auth/react";
-import { useEffect, useId, useRef, useState } from "react";
+import { useState } from "react";
 import { Avatar } from "../ui/avatar";
 import { Spinner } from "../ui/spinner";
+import { useDisclosure } from "../ui/use-disclosure";
 
 export interface MenuUser {
   name: string;
@@ -13,54 +14,37 @@ export interface MenuUser {
 }
 
 /** Avatar button with a small disclosure menu; closes on Escape, outside click and navigation. */
-export function UserMenu({ user }: { user: MenuUser }) {
-  const [open, setOpen] = useState(false);
+export function UserMenu({
+  user,
+  placement = "bottom-end",
+}: {
+  user: MenuUser;
+  /** Where the panel opens: under the button (header) or above it (sidebar footer). */
+  placement?: "bottom-end" | "top-start";
+}) {
+  const { open, setOpen, rootRef, buttonProps, panelId } = useDisclosure();
   const [signingOut, setSigningOut] = useState(false);
-  const root = useRef<HTMLDivElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
-  const menuId = useId();
-
-  useEffect(() => {
-    if (!open) return;
-    const onPointer = (e: PointerEvent) => {
-      if (!root.current?.contains(e.target as Node)) setOpen(false);
-    };
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") {
-        setOpen(false);
-        button.current?.focus();
-      }
-    };
-    document.addEventListener("pointerdown", onPointer);
-    document.addEventListener("keydown", onKey);
-    return () => {
-      document.removeEventListener("pointerdown", onPointer);
-      document.removeEventListener("keydown", onKey);
-    };
-  }, [open]);
 
   const item =
     "block w-full rounded-md px-3 py-2 text-left text-sm text-ink-soft hover:bg-stone-100 hover:text-ink";
   const displayName = user.name || user.email;
 
   return (
-    <div ref={root} className="relative">
+    <div ref={rootRef} className="relative">
       <button
-        ref={button}
-        type="button"
-        aria-expanded={open}
-        aria-controls={menuId}
-        onClick={() => setOpen((v) => !v)}
+        {...buttonProps}
+        aria-label="Account menu"
         className="flex items-center gap-2 rounded-full py-1 pr-1 pl-1 hover:bg-stone-100 sm:pr-3"
       >
         <Avatar name={displayName} size="sm" />
         <span className="hidden max-w-40 truncate text-sm font-medium text-ink sm:inline">{displayName}</span>
-        <span className="sr-only">Account menu</span>
       </button>
       {open ? (
         <div
-          id={menuId}
-          className="absolute right-0 z-40 mt-2 w-60 rounded-card border border-line bg-surface p-1.5 shadow-pop"
+          id={panelId}
+          className={`absolute z-40 w-60 rounded-card border border-line bg-surface p-1.5 shadow-pop ${
+            placement === "top-start" ? "bottom-full left-0 mb-2" : "top-full right-0 mt-2"
+          }`}
         >
           <div className="border-b border-line px-3 pt-1.5 pb-2.5">
             <p className="truncate text-sm font-medium text-ink">{displayName}</p>

@@ -1,0 +1,35 @@
+import type { Metadata } from "next";
+import { loadStudio } from "@/components/studio/load";
+import { PageHeader } from "@/components/studio/page-header";
+import { Badge } from "@/components/ui/badge";
+import { EmptyState } from "@/components/ui/empty-state";
+
+export const metadata: Metadata = { title: "Posts" };
+
+export default async function StudioPostsPage({ params }: { params: Promise<{ slug: string }> }) {
+  const { slug } = await params;
+  await loadStudio(slug);
+  return (
+    <>
+      <PageHeader title="Posts" description="Drafts, scheduled and published posts of this blog." />
+      <EmptyState
+        title={
+          <span className="inline-flex items-center gap-2">
+            The editor is on its way <Badge tone="accent">Coming soon</Badge>
+          </span>
+        }
+        icon={
+          <svg viewBox="0 0 24 24" aria-hidden="true" className="size-6 fill-none stroke-current stroke-2">
+            <path
+              d="M7 3h8l4 4v13a1 1 0 0 1-1 1H7a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1Zm2 9h7m-7 4h7"
+              strokeLinejoin="round"
+            />
+          </svg>
+        }
+      >
+        Writing with rich text, images, drafts and scheduled publishing lands in the next release. Everything
+        you write will live in this blog's own database.
+      </EmptyState>
+    </>
+  );
+}
