@@ -59,6 +59,11 @@ export class RateLimiter {
   async reset(action: string, ip: string | null, email: string): Promise<void> {
     await this.options.redis.del(this.key(action, ip, email)).catch(() => undefined);
   }
+
+  /** Closes the Redis connection (tests, shutdown). */
+  async close(): Promise<void> {
+    await this.options.redis.quit().catch(() => undefined);
+  }
 }
 
 export function tooManyAttemptsMessage(result: RateLimitResult): string {

@@ -1,3 +1,4 @@
+import { MongoServerError } from "mongodb";
 import type { DatabaseService } from "../db";
 import type { AuditService } from "../services/audit/audit-service";
 import { keyRing } from "./jwt";
@@ -21,11 +22,17 @@ export async function ensureSecretRotationRecorded(
 ): Promise<boolean> {
   const kid = keys.signing.kid;
   const state = deps.db.master().db.collection<SigningKeyState>("auth_state");
-  const before = await state.findOneAndUpdate(
-    { _id: "signing_key" },
-    { $set: { kid, updatedAt: new Date() } },
-    { upsert: true, returnDocument: "before" },
-  );
+  const swap = () =>
+    state.findOneAndUpdate(
+      { _id: "signing_key" },
+      { $set: { kid, updatedAt: new Date() } },
+      { upsert: true, returnDocument: "before" },
+    );
+  // Two first-ever upserts can collide on the _id; the loser retries against the winner's doc.
+  const before = await swap().catch((error: unknown) => {
+    if (error instanceof MongoServerError && error.code === 11000) return swap();
+    throw error;
+  });
   if (before?.kid === kid) return false;
   await deps.audit.record({
     actor: null,
