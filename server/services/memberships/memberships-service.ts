@@ -43,11 +43,29 @@ export class MembershipsService {
     return this.db.master().memberships.find({ tenantId }).sort({ createdAt: 1 }).toArray();
   }
 
-  /**
-   * Idempotent: adding an existing member keeps the current role (a retried provisioning must
-   * not fail on the owner membership it already wrote).
-   */
+  /** Adds a member (audited); an existing member keeps their role. */
   async add(tenantId: ObjectId, userId: string, role: Role, by: RequestActor): Promise<Role> {
+    const existing = await this.insertIfAbsent(tenantId, userId, role);
+    if (existing) return existing;
+    await this.audit.record({
+      ...by,
+      action: "membership.add",
+      target: { type: "tenant", id: tenantId.toHexString() },
+      details: { userId, role },
+    });
+    return role;
+  }
+
+  /**
+   * The creator's membership, written during provisioning (the `tenant.create` audit entry covers
+   * it). Idempotent, so a retried provisioning doesn't fail on the row it already wrote.
+   */
+  async ensureOwner(tenantId: ObjectId, userId: string): Promise<void> {
+    await this.insertIfAbsent(tenantId, userId, "owner");
+  }
+
+  /** Null when inserted; the current role when the (tenant, user) pair already exists. */
+  private async insertIfAbsent(tenantId: ObjectId, userId: string, role: Role): Promise<Role | null> {
     const uid = toUserObjectId(userId);
     const memberships = this.db.master().memberships;
     try {
@@ -58,19 +76,13 @@ export class MembershipsService {
         role,
         createdAt: this.now(),
       });
+      return null;
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
       const existing = await memberships.findOne({ tenantId, userId: uid });
       if (existing) return existing.role;
       throw error;
     }
-    await this.audit.record({
-      ...by,
-      action: "membership.add",
-      target: { type: "tenant", id: tenantId.toHexString() },
-      details: { userId, role },
-    });
-    return role;
   }
 
   async changeRole(tenantId: ObjectId, userId: string, role: Role, by: RequestActor): Promise<void> {

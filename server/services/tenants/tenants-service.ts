@@ -139,7 +139,7 @@ export class TenantsService {
     const tenants = this.db.master().tenants;
     try {
       const databaseName = await this.provisioner(tenant);
-      await this.memberships.add(tenant._id, tenant.ownerId.toHexString(), "owner", actorOf(caller));
+      await this.memberships.ensureOwner(tenant._id, tenant.ownerId.toHexString());
       await this.audit.record({
         ...actorOf(caller),
         action: "tenant.create",
