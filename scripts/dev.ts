@@ -153,6 +153,24 @@ async function seed(env: NodeJS.ProcessEnv): Promise<void> {
   if (code !== 0 && !stopping) say(`demo content could not be seeded (exit ${code}); the app still runs`);
 }
 
+/**
+ * The first request also compiles the pages in dev, so the printed URLs answer at once;
+ * the health summary tells at a glance whether a dependency is missing.
+ */
+async function firstHealth(port: number): Promise<string> {
+  try {
+    await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(180_000) });
+    const res = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(60_000) });
+    const body = (await res.json()) as { status?: string; checks?: Record<string, string> };
+    const failing = Object.entries(body.checks ?? {}).filter(([, v]) => v.startsWith("error"));
+    return failing.length
+      ? `(failing: ${failing.map(([k]) => k).join(", ")})`
+      : `(${body.status ?? res.status})`;
+  } catch (error) {
+    return `(no answer yet: ${error instanceof Error ? error.message : String(error)})`;
+  }
+}
+
 async function main(): Promise<void> {
   say(`Conduit ${config.production ? "production" : "development"} start`);
   const [mongoUri] = await Promise.all([ensureMongo(), ensureRedis()]);
@@ -178,6 +196,8 @@ async function main(): Promise<void> {
   for (const spec of appProcesses(env)) supervise(spawnManaged({ ...spec, cwd: repoRoot }));
   await Promise.all([config.seed ? seed(env) : undefined, waitForPort(config.port, "127.0.0.1", 300_000)]);
   if (stopping) return;
+  const health = await firstHealth(config.port);
+  if (stopping) return;
 
   const [host, port] = rootDomain.split(":");
   const at = (sub: string) => `http://${sub}${host}${port ? `:${port}` : ""}`;
@@ -188,7 +208,7 @@ async function main(): Promise<void> {
       `    platform     ${at("")}`,
       `    demo blog    ${at("demo.")}   (also ${at("ada.")}, ${at("grace.")})`,
       "    demo login   demo@conduit.blog / conduit-demo",
-      `    health       ${at("")}/api/health`,
+      `    health       ${at("")}/api/health   ${health}`,
       "  Ctrl-C stops everything.",
       "",
     ].join("\n"),
