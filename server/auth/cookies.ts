@@ -14,12 +14,21 @@ export function sessionCookieName(env: Pick<Env, "PUBLIC_PROTOCOL">): string {
 
 /**
  * The `Domain` of the session cookie: the root domain without its port, so `<slug>.<root>`
- * receives it too (cookies ignore ports). An IP address cannot have subdomains: host-only then.
+ * receives it too (cookies ignore ports). Undefined (a host-only cookie) where no such sharing
+ * is possible: IP addresses, single-label hosts, and `localhost` — Chromium accepts
+ * `Domain=localhost` but stores it host-only and never sends it to `<slug>.localhost`
+ * (checked with Chromium 156 here), so there the subdomain gets its own cookie through the
+ * sign-in bridge (bridge.ts).
  */
 export function sessionCookieDomain(env: Pick<Env, "ROOT_DOMAIN">): string | undefined {
   const host = env.ROOT_DOMAIN.replace(/:\d+$/, "");
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(host) || (!host.includes(".") && host !== "localhost")) return undefined;
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(host) || !host.includes(".")) return undefined;
   return host;
+}
+
+/** True when the root's session cookie reaches its subdomains by itself. */
+export function cookieSharedWithSubdomains(env: Pick<Env, "ROOT_DOMAIN">): boolean {
+  return sessionCookieDomain(env) !== undefined;
 }
 
 /** Reads one cookie from a `Cookie` header. */

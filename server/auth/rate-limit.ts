@@ -1,6 +1,7 @@
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { env } from "../env";
 import { log } from "../log";
+import { getAuthRedis } from "./redis";
 
 export interface RateLimitResult {
   allowed: boolean;
@@ -71,19 +72,9 @@ export function tooManyAttemptsMessage(result: RateLimitResult): string {
   return `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
 }
 
-const cache = globalThis as unknown as { conduitAuthRateLimiter?: RateLimiter };
-
-/** The process-wide limiter (cached on globalThis so Next dev reloads don't leak connections). */
+let shared: RateLimiter | undefined;
+/** The process-wide limiter on the shared auth Redis connection. */
 export function getRateLimiter(): RateLimiter {
-  cache.conduitAuthRateLimiter ??= new RateLimiter({
-    redis: new Redis(env.REDIS_URL, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 1,
-      enableOfflineQueue: true,
-      connectTimeout: 2_000,
-      commandTimeout: 2_000,
-    }),
-    prefix: env.REDIS_PREFIX,
-  });
-  return cache.conduitAuthRateLimiter;
+  shared ??= new RateLimiter({ redis: getAuthRedis(), prefix: env.REDIS_PREFIX });
+  return shared;
 }
