@@ -26,7 +26,7 @@ test("a new user signs up, creates a blog and reads it on its own subdomain", as
 
   const site = await page.goto(siteUrl(slug));
   expect(site?.status()).toBe(200);
-  await expect(page.getByRole("heading", { name }).first()).toBeVisible();
+  await expect(page.getByRole("banner").getByText(name)).toBeVisible();
   await expect(page.locator("[data-theme='bold']").first()).toBeAttached();
   await snap(page, "reader-site");
 

@@ -21,7 +21,7 @@ test("renaming a blog in the studio settings shows the new name on the reader si
   await snap(page, "settings-saved");
 
   await page.goto(siteUrl(slug));
-  await expect(page.getByRole("heading", { name: "After the rename" }).first()).toBeVisible();
+  await expect(page.getByRole("banner").getByText("After the rename")).toBeVisible();
   await expect(page.getByText("Before the rename")).toHaveCount(0);
   await expect(page.locator("[data-theme='minimal']").first()).toBeAttached();
   await snap(page, "reader-after-rename");
