@@ -23,7 +23,11 @@ export function StatusMessage({
   className?: string;
 }) {
   return (
-    <div role={tone === "error" ? "alert" : "status"} aria-live={tone === "error" ? "assertive" : "polite"}>
+    <div
+      role={tone === "error" ? "alert" : "status"}
+      aria-live={tone === "error" ? "assertive" : "polite"}
+      className="empty:hidden"
+    >
       {children ? (
         <div className={cn("rounded-lg border px-3.5 py-2.5 text-sm", tones[tone], className)}>
           {children}
