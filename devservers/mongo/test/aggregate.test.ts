@@ -1,0 +1,338 @@
+import { describe, expect, it } from "vitest";
+import { serverError, setupMongo } from "./support";
+
+const mongo = setupMongo();
+
+type Order = {
+  _id: number;
+  cust: string;
+  item: string;
+  qty: number;
+  price: number;
+  tags?: string[] | null;
+};
+
+const orders: Order[] = [
+  { _id: 1, cust: "a", item: "x", qty: 2, price: 10, tags: ["t1", "t2"] },
+  { _id: 2, cust: "b", item: "y", qty: 1, price: 20, tags: ["t2"] },
+  { _id: 3, cust: "a", item: "y", qty: 5, price: 20, tags: [] },
+  { _id: 4, cust: "c", item: "x", qty: 1, price: 10 },
+  { _id: 5, cust: "a", item: "z", qty: 3, price: 5.5, tags: ["t1"] },
+];
+
+async function seeded() {
+  const db = mongo.db();
+  const c = db.collection<Order>("orders");
+  await c.insertMany(orders);
+  await db.collection<{ _id: string; name: string }>("customers").insertMany([
+    { _id: "a", name: "Ann" },
+    { _id: "b", name: "Bob" },
+  ]);
+  return c;
+}
+
+describe("aggregate stages", () => {
+  it("returns every document for an empty pipeline and nothing for a missing collection", async () => {
+    const c = await seeded();
+    expect(await c.aggregate([]).toArray()).toEqual(orders);
+    expect(
+      await c.db
+        .collection("nope")
+        .aggregate([{ $match: {} }])
+        .toArray(),
+    ).toEqual([]);
+  });
+
+  it("$match, $sort and $project with computed fields", async () => {
+    const c = await seeded();
+    const out = await c
+      .aggregate([
+        { $match: { cust: "a" } },
+        { $sort: { qty: -1 } },
+        { $project: { _id: 0, item: 1, total: { $multiply: ["$qty", "$price"] } } },
+      ])
+      .toArray();
+    expect(out).toEqual([
+      { item: "y", total: 100 },
+      { item: "z", total: 16.5 },
+      { item: "x", total: 20 },
+    ]);
+  });
+
+  it("$project expressions: $cond, $ifNull, $size, $arrayElemAt, $toUpper, $concat", async () => {
+    const c = await seeded();
+    const out = await c
+      .aggregate([
+        { $sort: { _id: 1 } },
+        {
+          $project: {
+            up: { $toUpper: "$item" },
+            label: { $concat: ["$cust", "-", "$item"] },
+            nTags: { $size: { $ifNull: ["$tags", []] } },
+            firstTag: { $arrayElemAt: ["$tags", 0] },
+            big: { $cond: [{ $gte: ["$qty", 3] }, "yes", "no"] },
+          },
+        },
+      ])
+      .toArray();
+    expect(out).toEqual([
+      { _id: 1, up: "X", label: "a-x", nTags: 2, firstTag: "t1", big: "no" },
+      { _id: 2, up: "Y", label: "b-y", nTags: 1, firstTag: "t2", big: "no" },
+      { _id: 3, up: "Y", label: "a-y", nTags: 0, big: "yes" },
+      { _id: 4, up: "X", label: "c-x", nTags: 0, firstTag: null, big: "no" },
+      { _id: 5, up: "Z", label: "a-z", nTags: 1, firstTag: "t1", big: "yes" },
+    ]);
+  });
+
+  it("$addFields, $set and $unset", async () => {
+    const c = await seeded();
+    const out = await c
+      .aggregate([
+        { $match: { _id: 1 } },
+        { $addFields: { total: { $multiply: ["$qty", "$price"] }, "extra.x": 1 } },
+        { $set: { qty: 0 } },
+        { $unset: ["tags", "price"] },
+      ])
+      .toArray();
+    expect(out).toEqual([{ _id: 1, cust: "a", item: "x", qty: 0, total: 20, extra: { x: 1 } }]);
+  });
+
+  it("$group with $sum, $avg, $min, $max, $push and $addToSet", async () => {
+    const c = await seeded();
+    const out = await c
+      .aggregate<{ _id: string; uniq: string[] }>([
+        { $sort: { _id: 1 } },
+        {
+          $group: {
+            _id: "$cust",
+            n: { $sum: 1 },
+            qty: { $sum: "$qty" },
+            avg: { $avg: "$qty" },
+            min: { $min: "$price" },
+            max: { $max: "$price" },
+            items: { $push: "$item" },
+            uniq: { $addToSet: "$price" },
+          },
+        },
+        { $sort: { _id: 1 } },
+      ])
+      .toArray();
+    for (const g of out) g.uniq.sort();
+    expect(out).toEqual([
+      {
+        _id: "a",
+        n: 3,
+        qty: 10,
+        avg: 10 / 3,
+        min: 5.5,
+        max: 20,
+        items: ["x", "y", "z"],
+        uniq: [10, 20, 5.5],
+      },
+      { _id: "b", n: 1, qty: 1, avg: 1, min: 20, max: 20, items: ["y"], uniq: [20] },
+      { _id: "c", n: 1, qty: 1, avg: 1, min: 10, max: 10, items: ["x"], uniq: [10] },
+    ]);
+  });
+
+  it("$group with $first and $last follows the incoming order", async () => {
+    const c = await seeded();
+    const out = await c
+      .aggregate([
+        { $sort: { qty: 1, _id: 1 } },
+        { $group: { _id: "$item", first: { $first: "$_id" }, last: { $last: "$_id" } } },
+        { $sort: { _id: 1 } },
+      ])
+      .toArray();
+    expect(out).toEqual([
+      { _id: "x", first: 4, last: 1 },
+      { _id: "y", first: 2, last: 3 },
+      { _id: "z", first: 5, last: 5 },
+    ]);
+  });
+
+  it("$group by null and by a compound key", async () => {
+    const c = await seeded();
+    expect(
+      await c
+        .aggregate([{ $group: { _id: null, total: { $sum: { $multiply: ["$qty", "$price"] } } } }])
+        .toArray(),
+    ).toEqual([{ _id: null, total: 166.5 }]);
+    const compound = await c
+      .aggregate([
+        { $match: { cust: "a" } },
+        { $group: { _id: { c: "$cust", i: "$item" }, q: { $sum: "$qty" } } },
+        { $sort: { "_id.i": 1 } },
+      ])
+      .toArray();
+    expect(compound).toEqual([
+      { _id: { c: "a", i: "x" }, q: 2 },
+      { _id: { c: "a", i: "y" }, q: 5 },
+      { _id: { c: "a", i: "z" }, q: 3 },
+    ]);
+  });
+
+  it("accumulators skip missing and non-numeric values", async () => {
+    const c = mongo.db().collection<{ _id: number; v?: unknown }>("c");
+    await c.insertMany([{ _id: 1, v: "s" }, { _id: 2 }, { _id: 3, v: null }]);
+    expect(
+      await c
+        .aggregate([{ $group: { _id: null, s: { $sum: "$v" }, a: { $avg: "$v" }, m: { $max: "$v" } } }])
+        .toArray(),
+    ).toEqual([{ _id: null, s: 0, a: null, m: "s" }]);
+  });
+
+  it("$unwind, plain and with includeArrayIndex and preserveNullAndEmptyArrays", async () => {
+    const c = await seeded();
+    expect(await c.aggregate([{ $unwind: "$tags" }, { $project: { tags: 1 } }]).toArray()).toEqual([
+      { _id: 1, tags: "t1" },
+      { _id: 1, tags: "t2" },
+      { _id: 2, tags: "t2" },
+      { _id: 5, tags: "t1" },
+    ]);
+    const kept = await c
+      .aggregate([
+        { $unwind: { path: "$tags", includeArrayIndex: "idx", preserveNullAndEmptyArrays: true } },
+        { $project: { cust: 0, item: 0, qty: 0, price: 0 } },
+      ])
+      .toArray();
+    expect(kept).toEqual([
+      { _id: 1, tags: "t1", idx: 0 },
+      { _id: 1, tags: "t2", idx: 1 },
+      { _id: 2, tags: "t2", idx: 0 },
+      { _id: 3, idx: null },
+      { _id: 4, idx: null },
+      { _id: 5, tags: "t1", idx: 0 },
+    ]);
+  });
+
+  it("$lookup by local and foreign field", async () => {
+    const c = await seeded();
+    const out = await c
+      .aggregate([
+        { $match: { _id: { $in: [1, 4] } } },
+        { $lookup: { from: "customers", localField: "cust", foreignField: "_id", as: "who" } },
+        { $project: { cust: 1, who: 1 } },
+      ])
+      .toArray();
+    expect(out).toEqual([
+      { _id: 1, cust: "a", who: [{ _id: "a", name: "Ann" }] },
+      { _id: 4, cust: "c", who: [] },
+    ]);
+  });
+
+  it("$lookup with let and a pipeline", async () => {
+    const c = await seeded();
+    const out = await c.db
+      .collection("customers")
+      .aggregate([
+        { $sort: { _id: 1 } },
+        {
+          $lookup: {
+            from: "orders",
+            let: { c: "$_id" },
+            pipeline: [{ $match: { $expr: { $eq: ["$cust", "$$c"] } } }, { $count: "n" }],
+            as: "orders",
+          },
+        },
+      ])
+      .toArray();
+    expect(out).toEqual([
+      { _id: "a", name: "Ann", orders: [{ n: 3 }] },
+      { _id: "b", name: "Bob", orders: [{ n: 1 }] },
+    ]);
+  });
+
+  it("$count, and no document at all when nothing is counted", async () => {
+    const c = await seeded();
+    expect(await c.aggregate([{ $match: { cust: "a" } }, { $count: "howMany" }]).toArray()).toEqual([
+      { howMany: 3 },
+    ]);
+    expect(await c.aggregate([{ $match: { cust: "zz" } }, { $count: "howMany" }]).toArray()).toEqual([]);
+  });
+
+  it("$sortByCount groups and orders by count descending", async () => {
+    const c = await seeded();
+    const out = await c.aggregate<{ _id: string; count: number }>([{ $sortByCount: "$cust" }]).toArray();
+    expect(out[0]).toEqual({ _id: "a", count: 3 });
+    expect(out.slice(1).sort((x, y) => x._id.localeCompare(y._id))).toEqual([
+      { _id: "b", count: 1 },
+      { _id: "c", count: 1 },
+    ]);
+  });
+
+  it("$facet runs sub-pipelines over the same input", async () => {
+    const c = await seeded();
+    const out = await c
+      .aggregate([
+        {
+          $facet: {
+            top: [{ $sortByCount: "$cust" }, { $limit: 1 }],
+            total: [{ $count: "n" }],
+            biggest: [{ $sort: { qty: -1 } }, { $limit: 1 }, { $project: { _id: 1 } }],
+            none: [{ $match: { qty: 99 } }],
+          },
+        },
+      ])
+      .toArray();
+    expect(out).toEqual([
+      { top: [{ _id: "a", count: 3 }], total: [{ n: 5 }], biggest: [{ _id: 3 }], none: [] },
+    ]);
+  });
+
+  it("$replaceRoot promotes an embedded or computed document", async () => {
+    const c = await seeded();
+    expect(
+      await c
+        .aggregate([{ $match: { _id: 1 } }, { $replaceRoot: { newRoot: { c: "$cust", q: "$qty" } } }])
+        .toArray(),
+    ).toEqual([{ c: "a", q: 2 }]);
+    const nested = mongo.db().collection("n");
+    await nested.insertOne({ _id: 1, inner: { a: 1, b: { c: 2 } } } as never);
+    expect(await nested.aggregate([{ $replaceRoot: { newRoot: "$inner" } }]).toArray()).toEqual([
+      { a: 1, b: { c: 2 } },
+    ]);
+  });
+
+  it("$skip and $limit", async () => {
+    const c = await seeded();
+    expect(
+      await c
+        .aggregate([{ $sort: { _id: 1 } }, { $skip: 1 }, { $limit: 2 }, { $project: { _id: 1 } }])
+        .toArray(),
+    ).toEqual([{ _id: 2 }, { _id: 3 }]);
+  });
+});
+
+describe("aggregate errors", () => {
+  it("rejects an unknown stage (40324)", async () => {
+    const c = await seeded();
+    const err = await serverError(c.aggregate([{ $frob: {} }]).toArray());
+    expect(err.code).toBe(40324);
+    expect(err.message).toBe("Unrecognized pipeline stage name: '$frob'");
+  });
+
+  it("rejects an unknown expression operator (168 InvalidPipelineOperator)", async () => {
+    const c = await seeded();
+    const err = await serverError(c.aggregate([{ $project: { x: { $frob: 1 } } }]).toArray());
+    expect(err.code).toBe(168);
+    expect(err.codeName).toBe("InvalidPipelineOperator");
+    expect(err.message).toBe("Unrecognized expression '$frob'");
+  });
+
+  it("rejects a $group without _id (15955) and an unknown accumulator (15952)", async () => {
+    const c = await seeded();
+    const noId = await serverError(c.aggregate([{ $group: { n: { $sum: 1 } } }]).toArray());
+    expect(noId.code).toBe(15955);
+    expect(noId.message).toBe("a group specification must include an _id");
+    const acc = await serverError(c.aggregate([{ $group: { _id: null, n: { $frob: 1 } } }]).toArray());
+    expect(acc.code).toBe(15952);
+    expect(acc.message).toBe("unknown group operator '$frob'");
+  });
+
+  it("rejects a stage object with two fields (40323)", async () => {
+    const c = await seeded();
+    const err = await serverError(c.aggregate([{ $match: {}, $sort: { _id: 1 } }]).toArray());
+    expect(err.code).toBe(40323);
+    expect(err.message).toBe("A pipeline stage specification object must contain exactly one field.");
+  });
+});
