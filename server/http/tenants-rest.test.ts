@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Services } from "@/server/services/container";
 import { dropPrefixedDatabases, testMongoUri, uniquePrefix } from "@/test/support/mongo";
-import { createUser } from "@/test/support/services";
+import type * as Support from "@/test/support/services";
 
-// The route handlers use the process-wide container, built from the environment on first use.
+// The route handlers use the process-wide container, built from the environment when first
+// imported: everything touching server/env is imported after the test's variables are set.
+let createUser: typeof Support.createUser;
 let POST: (req: Request) => Promise<Response>;
 let GET: (req: Request) => Promise<Response>;
 let services: Services;
@@ -12,8 +14,10 @@ beforeAll(async () => {
   process.env.MONGODB_URI = testMongoUri();
   process.env.MONGODB_DB_PREFIX = uniquePrefix();
   process.env.ROOT_DOMAIN = "localhost:3101";
+  process.env.LOG_LEVEL = "silent";
   ({ POST, GET } = await import("@/app/api/tenants/route"));
   services = (await import("@/server/services/container")).getServices();
+  ({ createUser } = await import("@/test/support/services"));
 });
 
 afterAll(async () => {

@@ -18,6 +18,7 @@ beforeAll(async () => {
   process.env.MONGODB_URI = mongo.uri;
   process.env.MONGODB_DB_PREFIX = uniquePrefix();
   process.env.REDIS_URL = "redis://127.0.0.1:6379";
+  process.env.LOG_LEVEL = "silent";
   ({ GET } = await import("@/app/api/health/route"));
 });
 

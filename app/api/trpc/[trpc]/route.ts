@@ -6,9 +6,17 @@ import { appRouter } from "@/server/routers";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
+/**
+ * The studio calls `/studio/<slug>/api/trpc/<proc>`, which middleware rewrites to this route; the
+ * request URL may still carry the original path, so the endpoint prefix is taken from it.
+ */
+function endpointOf(req: Request): string {
+  return /^(.*?\/api\/trpc)(?:\/|$)/.exec(new URL(req.url).pathname)?.[1] ?? "/api/trpc";
+}
+
 function handler(req: Request): Promise<Response> {
   return fetchRequestHandler({
-    endpoint: "/api/trpc",
+    endpoint: endpointOf(req),
     req,
     router: appRouter,
     createContext,
