@@ -69,11 +69,11 @@ describe("POST /api/users", () => {
   it("answers 422 {errors:{body:[…]}} for invalid fields and taken e-mails/usernames", async () => {
     const ip = freshIp();
     const invalid = await register(
-      post("/api/users", { user: { email: "x@y.z", password: "short", username: "xyz" } }, ip),
+      post("/api/users", { user: { email: "x@y", password: "short", username: "xyz" } }, ip),
     );
     expect(invalid.status).toBe(422);
     expect(await invalid.json()).toEqual({
-      errors: { body: ["Use at least 8 characters for the password"] },
+      errors: { body: ["Enter a valid email address", "Use at least 8 characters for the password"] },
     });
 
     const missing = await register(

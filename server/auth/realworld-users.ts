@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { UserDoc } from "../db";
 import { isAppError } from "../errors";
 import { log } from "../log";
-import { firstIssue, signInInput, signUpInput } from "../services/users/user-input";
+import { allIssues, signInInput, signUpInput } from "../services/users/user-input";
 import type { UsersService } from "../services/users/users-service";
 import { clientIp } from "./client-ip";
 import { signToken } from "./jwt";
@@ -19,8 +19,11 @@ export interface RealWorldUsersDeps {
   rateLimiter: () => RateLimiter;
 }
 
-function errors(status: number, message: string, headers?: HeadersInit): Response {
-  return Response.json({ errors: { body: [message] } }, { status, headers });
+function errors(status: number, message: string | string[], headers?: HeadersInit): Response {
+  return Response.json(
+    { errors: { body: Array.isArray(message) ? message : [message] } },
+    { status, headers },
+  );
 }
 
 async function userBody(users: UsersService, user: UserDoc): Promise<{ user: Record<string, unknown> }> {
@@ -61,7 +64,7 @@ export function createRealWorldUsersHandlers(deps: RealWorldUsersDeps) {
       const envelope = await readUserEnvelope(req);
       if (!envelope.ok) return envelope.response;
       const input = signUpInput.safeParse(envelope.value);
-      if (!input.success) return errors(422, firstIssue(input.error));
+      if (!input.success) return errors(422, allIssues(input.error));
       const limit = await deps.rateLimiter().hit("signup", clientIp(req.headers), input.data.email);
       if (!limit.allowed) return tooMany(limit);
       try {
@@ -80,7 +83,7 @@ export function createRealWorldUsersHandlers(deps: RealWorldUsersDeps) {
       const envelope = await readUserEnvelope(req);
       if (!envelope.ok) return envelope.response;
       const input = signInInput.safeParse(envelope.value);
-      if (!input.success) return errors(422, firstIssue(input.error));
+      if (!input.success) return errors(422, allIssues(input.error));
       const ip = clientIp(req.headers);
       // Shared with the browser sign-in, so both paths draw on one budget per ip + e-mail.
       const limit = await deps.rateLimiter().hit("signin", ip, input.data.email);

@@ -36,6 +36,11 @@ export const signInInput = z.object({
 });
 export type SignInInput = z.input<typeof signInInput>;
 
+/** Every distinct problem of a failed parse, worded for a person. */
+export function allIssues(error: z.ZodError): string[] {
+  return [...new Set(error.issues.map((i) => i.message))];
+}
+
 /** The first problem of a failed parse, worded for a person. */
 export function firstIssue(error: z.ZodError): string {
   return error.issues[0]?.message ?? "Invalid input";
