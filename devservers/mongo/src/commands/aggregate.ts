@@ -1,0 +1,111 @@
+import { Aggregator } from "mingo";
+import { mongoError, toServerError } from "../errors";
+import { runQuery } from "../query/execute";
+import { MINGO_OPTIONS } from "../query/mingo-options";
+import { type Doc, isPlainObject } from "../query/paths";
+import { idFirst } from "../query/projection";
+import { parseSort, type SortSpec } from "../query/sort";
+import type { CommandHandler } from "./context";
+import { checkFields, optional } from "./validate";
+
+const STAGES = new Set([
+  "$match",
+  "$project",
+  "$addFields",
+  "$set",
+  "$unset",
+  "$group",
+  "$sort",
+  "$limit",
+  "$skip",
+  "$unwind",
+  "$lookup",
+  "$count",
+  "$facet",
+  "$sortByCount",
+  "$replaceRoot",
+  "$replaceWith",
+  "$bucket",
+  "$sample",
+]);
+
+export const aggregate: CommandHandler = (cmd, ctx) => {
+  checkFields("aggregate", cmd, [
+    "aggregate",
+    "pipeline",
+    "cursor",
+    "explain",
+    "allowDiskUse",
+    "bypassDocumentValidation",
+    "collation",
+    "hint",
+    "let",
+  ]);
+  const pipeline = optional<unknown[]>("aggregate", cmd, "pipeline", "array");
+  if (!pipeline)
+    throw mongoError("Location40414", "BSON field 'aggregate.pipeline' is missing but a required field");
+  if (cmd.explain) throw mongoError("NotImplemented", "explain is not supported by this server");
+  const cursor = optional<Doc>("aggregate", cmd, "cursor", "object");
+  if (!cursor) {
+    throw mongoError(
+      "FailedToParse",
+      "The 'cursor' option is required, except for aggregate with the explain argument",
+    );
+  }
+  if (typeof cmd.aggregate !== "string") {
+    throw mongoError("InvalidNamespace", "{aggregate: 1} is not supported by this server");
+  }
+  const stages = pipeline.map((s, i) => {
+    if (!isPlainObject(s) || Object.keys(s).length !== 1) {
+      throw mongoError(
+        "Location40323",
+        "A pipeline stage specification object must contain exactly one field.",
+      );
+    }
+    const name = Object.keys(s)[0]!;
+    if (!STAGES.has(name)) {
+      if (name === "$out" || name === "$merge") {
+        throw mongoError("NotImplemented", `${name} is not supported by this server`);
+      }
+      throw mongoError("Location40324", `Unrecognized pipeline stage name: '${name}'`);
+    }
+    return { s, i };
+  });
+  const coll = ctx.engine.catalog.collection(ctx.db, cmd.aggregate);
+
+  // Leading $match/$sort/$skip/$limit run through the query planner so indexes serve them.
+  let filter: Doc | undefined;
+  let sort: SortSpec | undefined;
+  let limit = 0;
+  let at = 0;
+  const stageOf = (i: number) => stages[i]?.s as Doc | undefined;
+  if (stageOf(at)?.$match !== undefined && isPlainObject(stageOf(at)!.$match)) {
+    filter = stageOf(at)!.$match as Doc;
+    at++;
+  }
+  if (stageOf(at)?.$sort !== undefined) {
+    sort = parseSort(stageOf(at)!.$sort);
+    at++;
+    if (typeof stageOf(at)?.$limit === "number") {
+      limit = stageOf(at)!.$limit as number;
+      at++;
+    }
+  }
+  let docs = runQuery(coll, { filter, sort, limit });
+  const rest = stages.slice(at).map((x) => x.s);
+  if (rest.length) {
+    try {
+      docs = new Aggregator(rest, {
+        ...MINGO_OPTIONS,
+        collectionResolver: (name: string) => [
+          ...(ctx.engine.catalog.collection(ctx.db, name)?.docs.values() ?? []),
+        ],
+      }).run(docs) as Doc[];
+    } catch (err) {
+      throw toServerError(err);
+    }
+    if (rest.some((s) => "$project" in s)) docs = docs.map(idFirst);
+  }
+  const batchSize = optional<number>("aggregate", cursor, "batchSize", "number");
+  return ctx.cursors.firstBatch(`${ctx.db}.${cmd.aggregate}`, docs, batchSize);
+};

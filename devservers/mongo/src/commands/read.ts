@@ -1,0 +1,135 @@
+import { Long } from "bson";
+import { mongoError } from "../errors";
+import { compareValues, encodeKey } from "../query/compare";
+import { runQuery } from "../query/execute";
+import { type Doc, valuesAtPath } from "../query/paths";
+import { compileProjection } from "../query/projection";
+import { parseSort } from "../query/sort";
+import type { CommandHandler } from "./context";
+import { checkFields, collectionName, optional } from "./validate";
+
+const FIND_FIELDS = [
+  "find",
+  "filter",
+  "sort",
+  "projection",
+  "hint",
+  "skip",
+  "limit",
+  "batchSize",
+  "singleBatch",
+  "max",
+  "min",
+  "returnKey",
+  "showRecordId",
+  "tailable",
+  "oplogReplay",
+  "noCursorTimeout",
+  "awaitData",
+  "allowPartialResults",
+  "collation",
+  "allowDiskUse",
+  "let",
+  "readOnce",
+];
+
+function nonNegative(field: string, v: number | undefined): number | undefined {
+  if (v !== undefined && v < 0) {
+    throw mongoError("BadValue", `BSON field '${field}' value must be >= 0, actual value '${v}'`);
+  }
+  return v;
+}
+
+export const find: CommandHandler = (cmd, ctx) => {
+  checkFields("find", cmd, FIND_FIELDS);
+  const name = collectionName("find", cmd);
+  const filter = optional<Doc>("find", cmd, "filter", "object");
+  const sort = parseSort(optional<Doc>("find", cmd, "sort", "object"));
+  const project = compileProjection(optional<Doc>("find", cmd, "projection", "object"));
+  const skip = nonNegative("skip", optional<number>("find", cmd, "skip", "number"));
+  let limit = optional<number>("find", cmd, "limit", "number");
+  let singleBatch = optional<boolean>("find", cmd, "singleBatch", "bool") ?? false;
+  if (limit !== undefined && limit < 0) {
+    // Legacy negative limit: one batch of |limit|.
+    limit = -limit;
+    singleBatch = true;
+  }
+  const batchSize = nonNegative("batchSize", optional<number>("find", cmd, "batchSize", "number"));
+  const coll = ctx.engine.catalog.collection(ctx.db, name);
+  let docs = runQuery(coll, { filter, sort, skip, limit });
+  if (project) docs = docs.map(project);
+  const reply = ctx.cursors.firstBatch(`${ctx.db}.${name}`, docs, batchSize, singleBatch);
+  return reply;
+};
+
+export const getMore: CommandHandler = (cmd, ctx) => {
+  checkFields("getMore", cmd, [
+    "getMore",
+    "collection",
+    "batchSize",
+    "maxTimeMS",
+    "term",
+    "lastKnownCommittedOpTime",
+  ]);
+  const raw = cmd.getMore;
+  const id = raw instanceof Long ? raw.toNumber() : raw;
+  if (typeof id !== "number") {
+    throw mongoError(
+      "TypeMismatch",
+      `BSON field 'getMore.getMore' is the wrong type '${typeof raw}', expected type 'long'`,
+    );
+  }
+  const coll = cmd.collection;
+  if (typeof coll !== "string") {
+    throw mongoError(
+      "TypeMismatch",
+      "BSON field 'getMore.collection' is the wrong type, expected type 'string'",
+    );
+  }
+  const batchSize = optional<number>("getMore", cmd, "batchSize", "number");
+  return ctx.cursors.getMore(id, `${ctx.db}.${coll}`, batchSize);
+};
+
+export const killCursors: CommandHandler = (cmd, ctx) => {
+  checkFields("killCursors", cmd, ["killCursors", "cursors"]);
+  collectionName("killCursors", cmd);
+  const ids = optional<unknown[]>("killCursors", cmd, "cursors", "array") ?? [];
+  return ctx.cursors.kill(ids.map((v) => (v instanceof Long ? v.toNumber() : Number(v))));
+};
+
+export const count: CommandHandler = (cmd, ctx) => {
+  checkFields("count", cmd, ["count", "query", "limit", "skip", "hint", "collation", "fields"]);
+  const name = collectionName("count", cmd);
+  const query = optional<Doc>("count", cmd, "query", "object");
+  const skip = nonNegative("skip", optional<number>("count", cmd, "skip", "number"));
+  const limit = optional<number>("count", cmd, "limit", "number");
+  const coll = ctx.engine.catalog.collection(ctx.db, name);
+  if (!coll) return { n: 0, ok: 1 };
+  if (!query || Object.keys(query).length === 0) {
+    let n = Math.max(0, coll.docs.size - (skip ?? 0));
+    if (limit) n = Math.min(n, Math.abs(limit));
+    return { n, ok: 1 };
+  }
+  return { n: runQuery(coll, { filter: query, skip, limit: limit ? Math.abs(limit) : 0 }).length, ok: 1 };
+};
+
+export const distinct: CommandHandler = (cmd, ctx) => {
+  checkFields("distinct", cmd, ["distinct", "key", "query", "collation", "hint"]);
+  const name = collectionName("distinct", cmd);
+  const key = cmd.key;
+  if (typeof key !== "string") {
+    throw mongoError("TypeMismatch", "BSON field 'distinct.key' is missing but a required field");
+  }
+  const query = optional<Doc>("distinct", cmd, "query", "object");
+  const docs = runQuery(ctx.engine.catalog.collection(ctx.db, name), { filter: query });
+  const seen = new Map<string, unknown>();
+  for (const doc of docs) {
+    for (const v of valuesAtPath(doc, key)) {
+      if (v === undefined) continue;
+      const k = encodeKey(v);
+      if (!seen.has(k)) seen.set(k, v);
+    }
+  }
+  const values = [...seen.values()].sort(compareValues);
+  return { values, ok: 1 };
+};

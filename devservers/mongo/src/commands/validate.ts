@@ -1,0 +1,95 @@
+import { mongoError } from "../errors";
+import { isPlainObject } from "../query/paths";
+import type { Doc } from "./context";
+
+/** Fields every command accepts (driver plumbing, sessions, concerns), as mongod's generic args. */
+const GENERIC = new Set([
+  "$db",
+  "lsid",
+  "txnNumber",
+  "autocommit",
+  "startTransaction",
+  "stmtId",
+  "$clusterTime",
+  "$readPreference",
+  "$client",
+  "$audit",
+  "writeConcern",
+  "readConcern",
+  "comment",
+  "maxTimeMS",
+  "apiVersion",
+  "apiStrict",
+  "apiDeprecationErrors",
+  "readPreference",
+  "$queryOptions",
+  "mayBypassWriteBlocking",
+]);
+
+/** Rejects unknown top-level fields like mongod: 40415 `BSON field 'find.foo' is an unknown field.` */
+export function checkFields(name: string, cmd: Doc, allowed: readonly string[]): void {
+  const keys = Object.keys(cmd);
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (!GENERIC.has(k) && !allowed.includes(k)) {
+      throw mongoError("Location40415", `BSON field '${name}.${k}' is an unknown field.`);
+    }
+  }
+}
+
+export function collectionName(name: string, cmd: Doc): string {
+  const v = cmd[name];
+  if (typeof v !== "string") {
+    throw mongoError(
+      "InvalidNamespace",
+      `collection name has invalid type ${v === null ? "null" : Array.isArray(v) ? "array" : typeof v}`,
+    );
+  }
+  if (v.length === 0) throw mongoError("InvalidNamespace", `Invalid namespace specified '${cmd.$db}.'`);
+  return v;
+}
+
+type Kind = "object" | "array" | "number" | "bool" | "string";
+
+function typeName(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  if (typeof v === "number") return Number.isInteger(v) ? "int" : "double";
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "string") return "string";
+  if (isPlainObject(v)) return "object";
+  return typeof v;
+}
+
+const EXPECTED: Record<Kind, string> = {
+  object: "object",
+  array: "array",
+  number: "[long, int, decimal, double]",
+  bool: "[bool, long, int, decimal, double]",
+  string: "string",
+};
+
+/** An optional typed field: 14 TypeMismatch `BSON field 'find.limit' is the wrong type 'string', expected types '[...]'` */
+export function optional<T>(name: string, cmd: Doc, field: string, kind: Kind): T | undefined {
+  const v = cmd[field];
+  if (v === undefined || v === null) return undefined;
+  const ok =
+    kind === "object"
+      ? isPlainObject(v)
+      : kind === "array"
+        ? Array.isArray(v)
+        : kind === "number"
+          ? typeof v === "number"
+          : kind === "bool"
+            ? typeof v === "boolean" || typeof v === "number"
+            : typeof v === "string";
+  if (!ok) {
+    const expected = EXPECTED[kind];
+    const plural = expected.startsWith("[") ? "types" : "type";
+    throw mongoError(
+      "TypeMismatch",
+      `BSON field '${name}.${field}' is the wrong type '${typeName(v)}', expected ${plural} '${expected}'`,
+    );
+  }
+  return (kind === "bool" ? Boolean(v) : v) as T;
+}

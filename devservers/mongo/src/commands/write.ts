@@ -1,0 +1,200 @@
+import { ObjectId } from "bson";
+import { mongoError, toServerError } from "../errors";
+import { runQuery } from "../query/execute";
+import { type Doc, isPlainObject } from "../query/paths";
+import { parseSort } from "../query/sort";
+import { applyUpdate, parseUpdate, sameDocument, upsertDocument } from "../query/update";
+import type { Collection } from "../storage/collection";
+import type { CommandContext, CommandHandler } from "./context";
+import { checkFields, collectionName, optional } from "./validate";
+
+interface WriteError {
+  index: number;
+  code: number;
+  errmsg: string;
+  [extra: string]: unknown;
+}
+
+function writeError(index: number, err: unknown): WriteError {
+  const e = toServerError(err);
+  return { index, code: e.code, ...e.extra, errmsg: e.message };
+}
+
+function finish(reply: Doc, errors: WriteError[]): Doc {
+  if (errors.length) reply.writeErrors = errors;
+  reply.ok = 1;
+  return reply;
+}
+
+/** Documents get an `_id` (first) when they have none; arrays and regexes are refused like mongod. */
+export function prepareInsert(doc: unknown): Doc {
+  if (!isPlainObject(doc)) throw mongoError("TypeMismatch", "document to insert must be an object");
+  if (!("_id" in doc)) return { _id: new ObjectId(), ...doc };
+  if (Array.isArray(doc._id)) throw mongoError("InvalidIdField", "The '_id' value cannot be of type array");
+  if (doc._id instanceof RegExp)
+    throw mongoError("InvalidIdField", "The '_id' value cannot be of type regex");
+  if (Object.keys(doc)[0] === "_id") return doc;
+  const { _id, ...rest } = doc;
+  return { _id, ...rest };
+}
+
+export const insert: CommandHandler = (cmd, ctx) => {
+  checkFields("insert", cmd, ["insert", "documents", "ordered", "bypassDocumentValidation"]);
+  const name = collectionName("insert", cmd);
+  const docs = optional<unknown[]>("insert", cmd, "documents", "array");
+  if (!docs)
+    throw mongoError("Location40414", "BSON field 'insert.documents' is missing but a required field");
+  const ordered = optional<boolean>("insert", cmd, "ordered", "bool") ?? true;
+  const coll = ctx.engine.catalog.ensureCollection(ctx.db, name);
+  const errors: WriteError[] = [];
+  let n = 0;
+  for (let i = 0; i < docs.length; i++) {
+    try {
+      coll.insert(prepareInsert(docs[i]));
+      n++;
+    } catch (err) {
+      errors.push(writeError(i, err));
+      if (ordered) break;
+    }
+  }
+  return finish({ n }, errors);
+};
+
+interface UpdateStatement {
+  q: Doc;
+  u: unknown;
+  multi?: boolean;
+  upsert?: boolean;
+  arrayFilters?: Doc[];
+  hint?: unknown;
+  collation?: unknown;
+  sort?: unknown;
+}
+
+const UPDATE_FIELDS = [
+  "q",
+  "u",
+  "multi",
+  "upsert",
+  "arrayFilters",
+  "hint",
+  "collation",
+  "c",
+  "sort",
+  "upsertSupplied",
+];
+
+export interface UpdateOutcome {
+  matched: number;
+  modified: number;
+  upsertedId?: unknown;
+  /** The last document before/after the change (findAndModify). */
+  before?: Doc;
+  after?: Doc;
+}
+
+/** One update statement against a collection (created on upsert). */
+export function updateOne(ctx: CommandContext, name: string, s: UpdateStatement): UpdateOutcome {
+  if (!isPlainObject(s.q))
+    throw mongoError(
+      "TypeMismatch",
+      "BSON field 'update.updates.q' is the wrong type, expected type 'object'",
+    );
+  const spec = parseUpdate(s.u);
+  if (s.multi && spec.kind === "replace") {
+    throw mongoError("FailedToParse", "multi update is not supported for replacement-style update");
+  }
+  const catalog = ctx.engine.catalog;
+  const coll = catalog.collection(ctx.db, name);
+  const sort = parseSort(s.sort);
+  const targets = runQuery(coll, { filter: s.q, sort, limit: s.multi ? 0 : 1 });
+  const outcome: UpdateOutcome = { matched: 0, modified: 0 };
+  const opts = { arrayFilters: s.arrayFilters, query: s.q };
+  if (targets.length === 0) {
+    if (!s.upsert) return outcome;
+    const doc = upsertDocument(s.q, spec, opts);
+    catalog.ensureCollection(ctx.db, name).insert(doc);
+    outcome.upsertedId = doc._id;
+    outcome.after = doc;
+    return outcome;
+  }
+  for (const doc of targets) {
+    const next = applyUpdate(doc, spec, opts);
+    outcome.matched++;
+    outcome.before = doc;
+    outcome.after = next;
+    if (sameDocument(doc, next)) continue;
+    (coll as Collection).put(next);
+    outcome.modified++;
+  }
+  return outcome;
+}
+
+export const update: CommandHandler = (cmd, ctx) => {
+  checkFields("update", cmd, ["update", "updates", "ordered", "bypassDocumentValidation", "let"]);
+  const name = collectionName("update", cmd);
+  const updates = optional<unknown[]>("update", cmd, "updates", "array") ?? [];
+  const ordered = optional<boolean>("update", cmd, "ordered", "bool") ?? true;
+  const errors: WriteError[] = [];
+  const upserted: Doc[] = [];
+  let n = 0;
+  let nModified = 0;
+  for (let i = 0; i < updates.length; i++) {
+    try {
+      const s = updates[i];
+      if (!isPlainObject(s)) throw mongoError("TypeMismatch", "update statement must be an object");
+      for (const k of Object.keys(s)) {
+        if (!UPDATE_FIELDS.includes(k)) {
+          throw mongoError("Location40415", `BSON field 'update.updates.${k}' is an unknown field.`);
+        }
+      }
+      const r = updateOne(ctx, name, s as unknown as UpdateStatement);
+      if (r.upsertedId !== undefined) {
+        upserted.push({ index: i, _id: r.upsertedId });
+        n++;
+      } else {
+        n += r.matched;
+        nModified += r.modified;
+      }
+    } catch (err) {
+      errors.push(writeError(i, err));
+      if (ordered) break;
+    }
+  }
+  const reply: Doc = { n, nModified };
+  if (upserted.length) reply.upserted = upserted;
+  return finish(reply, errors);
+};
+
+export const remove: CommandHandler = (cmd, ctx) => {
+  checkFields("delete", cmd, ["delete", "deletes", "ordered", "let"]);
+  const name = collectionName("delete", cmd);
+  const deletes = optional<unknown[]>("delete", cmd, "deletes", "array") ?? [];
+  const ordered = optional<boolean>("delete", cmd, "ordered", "bool") ?? true;
+  const coll = ctx.engine.catalog.collection(ctx.db, name);
+  const errors: WriteError[] = [];
+  let n = 0;
+  for (let i = 0; i < deletes.length; i++) {
+    try {
+      const s = deletes[i];
+      if (!isPlainObject(s)) throw mongoError("TypeMismatch", "delete statement must be an object");
+      for (const k of Object.keys(s)) {
+        if (!["q", "limit", "hint", "collation"].includes(k)) {
+          throw mongoError("Location40415", `BSON field 'delete.deletes.${k}' is an unknown field.`);
+        }
+      }
+      if (s.limit !== 0 && s.limit !== 1) {
+        throw mongoError(
+          "FailedToParse",
+          `The limit field in delete objects must be 0 or 1. Got ${String(s.limit)}`,
+        );
+      }
+      const targets = runQuery(coll, { filter: s.q as Doc, limit: s.limit === 1 ? 1 : 0 });
+      for (const doc of targets) if (coll?.delete(doc._id)) n++;
+    } catch (err) {
+      errors.push(writeError(i, err));
+      if (ordered) break;
+    }
+  }
+  return finish({ n }, errors);
+};

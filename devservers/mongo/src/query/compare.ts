@@ -1,0 +1,171 @@
+import { Binary, BSONRegExp, Decimal128, Double, Int32, Long, type ObjectId, type Timestamp } from "bson";
+
+/**
+ * BSON comparison order, as mongod sorts and compares values of different types:
+ * MinKey < null/missing < numbers < strings < objects < arrays < binData < ObjectId < bool < Date
+ * < Timestamp < RegExp < MaxKey.
+ */
+export function typeRank(v: unknown): number {
+  if (v === undefined || v === null) return 2;
+  switch (typeof v) {
+    case "number":
+    case "bigint":
+      return 3;
+    case "string":
+      return 4;
+    case "boolean":
+      return 9;
+  }
+  if (Array.isArray(v)) return 6;
+  if (v instanceof Date) return 10;
+  if (v instanceof RegExp || v instanceof BSONRegExp) return 12;
+  if (v instanceof Uint8Array) return 7;
+  const bsontype = (v as { _bsontype?: string })._bsontype;
+  switch (bsontype) {
+    case "MinKey":
+      return 1;
+    case "MaxKey":
+      return 13;
+    case "Long":
+    case "Int32":
+    case "Double":
+    case "Decimal128":
+      return 3;
+    case "Binary":
+      return 7;
+    case "ObjectId":
+      return 8;
+    case "Timestamp":
+      return 11;
+    case "BSONSymbol":
+      return 4;
+    case "Code":
+      return 14;
+  }
+  return 5;
+}
+
+export function toNumber(v: unknown): number {
+  if (typeof v === "number") return v;
+  if (typeof v === "bigint") return Number(v);
+  if (v instanceof Long) return v.toNumber();
+  if (v instanceof Int32 || v instanceof Double) return v.valueOf();
+  if (v instanceof Decimal128) return Number.parseFloat(v.toString());
+  return Number.NaN;
+}
+
+function cmp<T>(a: T, b: T): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+export function compareValues(a: unknown, b: unknown): number {
+  const ra = typeRank(a);
+  const rb = typeRank(b);
+  if (ra !== rb) return ra - rb;
+  switch (ra) {
+    case 1:
+    case 2:
+    case 13:
+      return 0;
+    case 3: {
+      const x = toNumber(a);
+      const y = toNumber(b);
+      if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : -1; // NaN sorts below every number
+      if (Number.isNaN(y)) return 1;
+      return cmp(x, y);
+    }
+    case 4:
+      return cmp(String(a), String(b));
+    case 5:
+      return compareObjects(a as Record<string, unknown>, b as Record<string, unknown>);
+    case 6: {
+      const x = a as unknown[];
+      const y = b as unknown[];
+      const n = Math.min(x.length, y.length);
+      for (let i = 0; i < n; i++) {
+        const c = compareValues(x[i], y[i]);
+        if (c !== 0) return c;
+      }
+      return x.length - y.length;
+    }
+    case 7: {
+      const x = a instanceof Binary ? a.buffer : (a as Uint8Array);
+      const y = b instanceof Binary ? b.buffer : (b as Uint8Array);
+      if (x.length !== y.length) return x.length - y.length;
+      const sx = a instanceof Binary ? a.sub_type : 0;
+      const sy = b instanceof Binary ? b.sub_type : 0;
+      return sx !== sy ? sx - sy : compareBytes(x, y);
+    }
+    case 8:
+      return compareBytes((a as ObjectId).id, (b as ObjectId).id);
+    case 9:
+      return cmp(a as boolean, b as boolean);
+    case 10:
+      return cmp((a as Date).getTime(), (b as Date).getTime());
+    case 11:
+      return (a as Timestamp).compare(b as Timestamp);
+    default:
+      return cmp(String(a), String(b));
+  }
+}
+
+function compareObjects(a: Record<string, unknown>, b: Record<string, unknown>): number {
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  const n = Math.min(ka.length, kb.length);
+  for (let i = 0; i < n; i++) {
+    const va = a[ka[i]!];
+    const vb = b[kb[i]!];
+    const t = typeRank(va) - typeRank(vb);
+    if (t !== 0) return t;
+    const k = cmp(ka[i]!, kb[i]!);
+    if (k !== 0) return k;
+    const v = compareValues(va, vb);
+    if (v !== 0) return v;
+  }
+  return ka.length - kb.length;
+}
+
+/** A string equal for two values exactly when mongod considers them equal (1 == 1.0 == Long(1)). */
+export function encodeKey(v: unknown): string {
+  switch (typeRank(v)) {
+    case 1:
+      return "m";
+    case 2:
+      return "z";
+    case 3:
+      return `n${toNumber(v) === 0 ? 0 : toNumber(v)}`;
+    case 4:
+      return `s${String(v)}`;
+    case 5: {
+      const o = v as Record<string, unknown>;
+      return `{${Object.keys(o)
+        .map((k) => `${JSON.stringify(k)}:${JSON.stringify(encodeKey(o[k]))}`)
+        .join(",")}}`;
+    }
+    case 6:
+      return `[${(v as unknown[]).map((x) => JSON.stringify(encodeKey(x))).join(",")}]`;
+    case 7: {
+      const bin = v instanceof Binary ? v : new Binary(v as Uint8Array);
+      return `x${bin.sub_type}:${Buffer.from(bin.buffer).toString("base64")}`;
+    }
+    case 8:
+      return `o${(v as ObjectId).toHexString()}`;
+    case 9:
+      return v ? "b1" : "b0";
+    case 10:
+      return `d${(v as Date).getTime()}`;
+    case 11:
+      return `t${(v as Timestamp).toString()}`;
+    case 13:
+      return "M";
+    default:
+      return `r${String(v)}`;
+  }
+}

@@ -1,0 +1,47 @@
+import { Query } from "mingo";
+import { mongoError, toServerError } from "../errors";
+import { MINGO_OPTIONS } from "./mingo-options";
+import { type Doc, isPlainObject } from "./paths";
+
+const UNSUPPORTED = new Set(["$text", "$where", "$near", "$nearSphere", "$geoWithin", "$geoIntersects"]);
+
+export interface Matcher {
+  test(doc: Doc): boolean;
+}
+
+const MATCH_ALL: Matcher = { test: () => true };
+
+/** Compiles a query filter; malformed filters throw the error mongod answers. */
+export function compileFilter(filter: unknown): Matcher {
+  if (filter === undefined || filter === null) return MATCH_ALL;
+  if (!isPlainObject(filter)) throw mongoError("TypeMismatch", "filter must be an object");
+  if (Object.keys(filter).length === 0) return MATCH_ALL;
+  checkOperators(filter);
+  try {
+    const q = new Query(filter, MINGO_OPTIONS);
+    return {
+      test: (doc) => {
+        try {
+          return q.test(doc);
+        } catch (err) {
+          throw toServerError(err);
+        }
+      },
+    };
+  } catch (err) {
+    throw toServerError(err);
+  }
+}
+
+function checkOperators(v: unknown): void {
+  if (Array.isArray(v)) {
+    for (const x of v) checkOperators(x);
+    return;
+  }
+  if (!isPlainObject(v)) return;
+  for (const [k, x] of Object.entries(v)) {
+    if (UNSUPPORTED.has(k)) throw mongoError("BadValue", `unsupported query operator: ${k}`);
+    if (k === "$expr") continue;
+    checkOperators(x);
+  }
+}

@@ -1,0 +1,122 @@
+import { Aggregator } from "mingo";
+import { mongoError, toServerError } from "../errors";
+import { MINGO_OPTIONS } from "./mingo-options";
+import { type Doc, isPlainObject } from "./paths";
+
+type Tree = { [field: string]: Tree | true };
+
+export type Projector = (doc: Doc) => Doc;
+
+/**
+ * find/findAndModify projections. Plain inclusion/exclusion (dotted paths included) is done here
+ * to keep mongod's field order (`_id` first, then document order); operators and expressions go
+ * through mingo's `$project`, with `_id` moved back to the front.
+ */
+export function compileProjection(projection: unknown): Projector | undefined {
+  if (projection === undefined || projection === null) return undefined;
+  if (!isPlainObject(projection)) throw mongoError("TypeMismatch", "projection must be an object");
+  const entries = Object.entries(projection);
+  if (entries.length === 0) return undefined;
+
+  const isFlag = (v: unknown) => typeof v === "number" || typeof v === "boolean";
+  if (!entries.every(([, v]) => isFlag(v))) return viaMingo(projection);
+
+  let inclusion: boolean | undefined;
+  let includeId = true;
+  const tree: Tree = {};
+  for (const [field, v] of entries) {
+    const on = Boolean(v);
+    if (field === "_id") {
+      includeId = on;
+      continue;
+    }
+    if (inclusion === undefined) inclusion = on;
+    else if (inclusion !== on) {
+      throw on
+        ? mongoError("Location31253", `Cannot do inclusion on field ${field} in exclusion projection`)
+        : mongoError("Location31254", `Cannot do exclusion on field ${field} in inclusion projection`);
+    }
+    addPath(tree, field);
+  }
+  if (inclusion === undefined) {
+    // Only _id was named.
+    return includeId ? (doc) => ("_id" in doc ? { _id: doc._id } : {}) : (doc) => omit(doc, { _id: true });
+  }
+  if (inclusion) {
+    if (includeId) tree._id = true;
+    return (doc) => pick(doc, tree);
+  }
+  if (!includeId) tree._id = true;
+  return (doc) => omit(doc, tree);
+}
+
+function addPath(tree: Tree, path: string): void {
+  const parts = path.split(".");
+  let node = tree;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const cur = node[parts[i]!];
+    if (cur === true) return;
+    if (!cur) node[parts[i]!] = {};
+    node = node[parts[i]!] as Tree;
+  }
+  node[parts[parts.length - 1]!] = true;
+}
+
+function pick(doc: Doc, tree: Tree): Doc {
+  const out: Doc = {};
+  if (tree._id === true && "_id" in doc) out._id = doc._id;
+  for (const [k, v] of Object.entries(doc)) {
+    if (k === "_id" && tree._id === true) continue;
+    const sub = tree[k];
+    if (sub === undefined) continue;
+    if (sub === true) out[k] = v;
+    else if (isPlainObject(v)) out[k] = pick(v, sub);
+    else if (Array.isArray(v)) out[k] = pickArray(v, sub);
+  }
+  return out;
+}
+
+function pickArray(arr: unknown[], tree: Tree): unknown[] {
+  const out: unknown[] = [];
+  for (const el of arr) {
+    if (isPlainObject(el)) out.push(pick(el, tree));
+    else if (Array.isArray(el)) out.push(pickArray(el, tree));
+  }
+  return out;
+}
+
+function omit(doc: Doc, tree: Tree): Doc {
+  const out: Doc = {};
+  for (const [k, v] of Object.entries(doc)) {
+    const sub = tree[k];
+    if (sub === true) continue;
+    if (sub === undefined) out[k] = v;
+    else if (isPlainObject(v)) out[k] = omit(v, sub);
+    else if (Array.isArray(v)) out[k] = v.map((el) => (isPlainObject(el) ? omit(el, sub) : el));
+    else out[k] = v;
+  }
+  return out;
+}
+
+function viaMingo(projection: Doc): Projector {
+  let agg: Aggregator;
+  try {
+    agg = new Aggregator([{ $project: projection }], MINGO_OPTIONS);
+  } catch (err) {
+    throw toServerError(err);
+  }
+  return (doc) => {
+    try {
+      const [out] = agg.run([doc]) as Doc[];
+      return idFirst(out ?? {});
+    } catch (err) {
+      throw toServerError(err);
+    }
+  };
+}
+
+export function idFirst(doc: Doc): Doc {
+  if (!("_id" in doc) || Object.keys(doc)[0] === "_id") return doc;
+  const { _id, ...rest } = doc;
+  return { _id, ...rest };
+}

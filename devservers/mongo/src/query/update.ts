@@ -1,0 +1,221 @@
+import { ObjectId } from "bson";
+import { Aggregator, update as mingoUpdate } from "mingo";
+import { serializeToBuffer } from "../bson-buffer";
+import { mongoError, toServerError } from "../errors";
+import { cloneDoc } from "./clone";
+import { encodeKey } from "./compare";
+import { MINGO_OPTIONS } from "./mingo-options";
+import { type Doc, isPlainObject } from "./paths";
+import { idFirst } from "./projection";
+
+const OPERATORS = new Set([
+  "$set",
+  "$unset",
+  "$inc",
+  "$mul",
+  "$rename",
+  "$min",
+  "$max",
+  "$currentDate",
+  "$push",
+  "$addToSet",
+  "$pop",
+  "$pull",
+  "$pullAll",
+  "$bit",
+  "$setOnInsert",
+]);
+
+const PIPELINE_STAGES = new Set(["$addFields", "$set", "$project", "$unset", "$replaceRoot", "$replaceWith"]);
+
+export type UpdateSpec =
+  | { kind: "replace"; doc: Doc }
+  | { kind: "operators"; ops: Doc }
+  | { kind: "pipeline"; stages: Doc[] };
+
+export function parseUpdate(u: unknown): UpdateSpec {
+  if (Array.isArray(u)) {
+    for (const stage of u) {
+      const name = isPlainObject(stage) ? Object.keys(stage)[0] : undefined;
+      if (!name || !PIPELINE_STAGES.has(name)) {
+        throw mongoError("InvalidOptions", `${name ?? "stage"} is not allowed to be used within an update`);
+      }
+    }
+    return { kind: "pipeline", stages: u as Doc[] };
+  }
+  if (!isPlainObject(u))
+    throw mongoError("FailedToParse", "Update argument must be either an object or an array");
+  const keys = Object.keys(u);
+  if (keys.length === 0 || !keys[0]!.startsWith("$")) {
+    for (const k of keys) {
+      if (k.startsWith("$")) {
+        throw mongoError(
+          "DollarPrefixedFieldName",
+          `The dollar ($) prefixed field '${k}' in '${k}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`,
+        );
+      }
+    }
+    return { kind: "replace", doc: u };
+  }
+  const paths: string[] = [];
+  for (const k of keys) {
+    if (!OPERATORS.has(k)) {
+      throw mongoError(
+        "FailedToParse",
+        `Unknown modifier: ${k}. Expected a valid update modifier or pipeline-style update specified as an array`,
+      );
+    }
+    const arg = u[k];
+    if (!isPlainObject(arg)) {
+      throw mongoError(
+        "FailedToParse",
+        `Modifiers operate on fields but we found type ${typeof arg} instead. For example: {$mod: {<field>: ...}} not {${k}: ${String(arg)}}`,
+      );
+    }
+    for (const [p, v] of Object.entries(arg)) {
+      paths.push(p);
+      if (k === "$rename" && typeof v === "string") paths.push(v);
+    }
+  }
+  checkConflicts(paths);
+  return { kind: "operators", ops: u };
+}
+
+function checkConflicts(paths: string[]): void {
+  const clean = paths.map((p) =>
+    p
+      .split(".")
+      .filter((s) => !s.startsWith("$"))
+      .join("."),
+  );
+  for (let i = 0; i < clean.length; i++) {
+    for (let j = i + 1; j < clean.length; j++) {
+      const a = clean[i]!;
+      const b = clean[j]!;
+      if (a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`)) {
+        throw mongoError(
+          "ConflictingUpdateOperators",
+          `Updating the path '${paths[j]}' would create a conflict at '${paths[i]}'`,
+        );
+      }
+    }
+  }
+}
+
+export interface ApplyOptions {
+  arrayFilters?: Doc[];
+  /** The query, for the positional `$` operator. */
+  query?: Doc;
+  isInsert?: boolean;
+}
+
+/** The new version of `doc` (never mutated). `_id` must not change (66 ImmutableField). */
+export function applyUpdate(doc: Doc, spec: UpdateSpec, opts: ApplyOptions = {}): Doc {
+  let out: Doc;
+  if (spec.kind === "replace") {
+    out = { _id: doc._id, ...withoutId(spec.doc) };
+    if ("_id" in spec.doc && !sameValue(spec.doc._id, doc._id) && !opts.isInsert) {
+      throw mongoError(
+        "ImmutableField",
+        `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${String(spec.doc._id)}`,
+      );
+    }
+    if (opts.isInsert && "_id" in spec.doc) out._id = spec.doc._id;
+    if (out._id === undefined) delete out._id;
+    return out;
+  }
+  if (spec.kind === "pipeline") {
+    try {
+      const [res] = new Aggregator(spec.stages, MINGO_OPTIONS).run([doc]) as Doc[];
+      out = idFirst(res ?? {});
+    } catch (err) {
+      throw toServerError(err);
+    }
+  } else {
+    out = cloneDoc(doc);
+    const ops: Doc = { ...spec.ops };
+    if (opts.isInsert && ops.$setOnInsert) {
+      ops.$set = { ...(ops.$set as Doc | undefined), ...(ops.$setOnInsert as Doc) };
+    }
+    delete ops.$setOnInsert;
+    if (Object.keys(ops).length) {
+      try {
+        mingoUpdate(out, ops, opts.arrayFilters, opts.query, {
+          cloneMode: "deep",
+          queryOptions: MINGO_OPTIONS,
+        });
+      } catch (err) {
+        throw toServerError(err);
+      }
+    }
+  }
+  if ("_id" in doc && !sameValue(out._id, doc._id)) {
+    throw mongoError(
+      "ImmutableField",
+      "Performing an update on the path '_id' would modify the immutable field '_id'",
+    );
+  }
+  return out;
+}
+
+function withoutId(d: Doc): Doc {
+  const { _id, ...rest } = d;
+  return rest;
+}
+
+export function sameValue(a: unknown, b: unknown): boolean {
+  return encodeKey(a) === encodeKey(b);
+}
+
+export function sameDocument(a: Doc, b: Doc): boolean {
+  return serializeToBuffer(a).equals(serializeToBuffer(b));
+}
+
+/**
+ * The document an upsert inserts: the query's equality fields (top level, dotted paths, `$eq`,
+ * `$and` of equalities), then the update applied with `$setOnInsert`; `_id` first, generated
+ * when neither query nor update gives one.
+ */
+export function upsertDocument(query: Doc, spec: UpdateSpec, opts: ApplyOptions): Doc {
+  const seed: Doc = {};
+  if (spec.kind === "replace") {
+    if ("_id" in query && !isOperatorObject(query._id)) seed._id = query._id;
+  } else {
+    seedFromQuery(query, seed);
+  }
+  let out = applyUpdate(seed, spec, { ...opts, isInsert: true });
+  if (out._id === undefined) out = { _id: new ObjectId(), ...out };
+  return idFirst(out);
+}
+
+function isOperatorObject(v: unknown): boolean {
+  return isPlainObject(v) && Object.keys(v).some((k) => k.startsWith("$"));
+}
+
+function seedFromQuery(query: Doc, seed: Doc): void {
+  for (const [k, v] of Object.entries(query)) {
+    if (k === "$and" && Array.isArray(v)) {
+      for (const sub of v) if (isPlainObject(sub)) seedFromQuery(sub, seed);
+      continue;
+    }
+    if (k.startsWith("$")) continue;
+    let value: unknown;
+    if (isOperatorObject(v)) {
+      const ops = v as Doc;
+      if (!("$eq" in ops)) continue;
+      value = ops.$eq;
+    } else value = v;
+    setPath(seed, k, cloneDoc(value));
+  }
+}
+
+function setPath(doc: Doc, path: string, value: unknown): void {
+  const parts = path.split(".");
+  let node = doc;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const p = parts[i]!;
+    if (!isPlainObject(node[p])) node[p] = {};
+    node = node[p] as Doc;
+  }
+  node[parts[parts.length - 1]!] = value;
+}

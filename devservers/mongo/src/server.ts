@@ -1,0 +1,129 @@
+import net from "node:net";
+import type { Document } from "bson";
+import { helloReply } from "./commands/admin";
+import type { CommandContext } from "./commands/context";
+import { CursorStore } from "./commands/cursor-store";
+import { COMMANDS, WRITE_COMMANDS } from "./commands/registry";
+import { mongoError, toServerError } from "./errors";
+import type { StorageEngine } from "./storage/engine";
+import { frame, MessageFramer, type RawMessage } from "./wire/framing";
+import { encodeOpMsg, parseOpMsg } from "./wire/op-msg";
+import { encodeOpReply, parseOpQuery } from "./wire/op-query";
+import { OP_MSG, OP_QUERY, OP_REPLY } from "./wire/opcodes";
+
+export interface WireServerOptions {
+  engine: StorageEngine;
+  log?: (msg: string) => void;
+}
+
+/** Accepts connections, decodes requests, runs commands and writes replies in request order. */
+export class WireServer {
+  readonly server: net.Server;
+  private readonly sockets = new Set<net.Socket>();
+  private readonly cursors = new CursorStore();
+  private nextConnectionId = 1;
+  private nextRequestId = 1;
+
+  constructor(private readonly opts: WireServerOptions) {
+    this.server = net.createServer((socket) => this.accept(socket));
+  }
+
+  listen(port: number, host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(port, host, () => {
+        this.server.off("error", reject);
+        resolve((this.server.address() as net.AddressInfo).port);
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const s of this.sockets) s.destroy();
+    await closed;
+  }
+
+  private accept(socket: net.Socket): void {
+    const connectionId = this.nextConnectionId++;
+    this.sockets.add(socket);
+    socket.setNoDelay(true);
+    const framer = new MessageFramer();
+    // Replies go out in request order even when a write waits for its fsync.
+    let chain: Promise<void> = Promise.resolve();
+    socket.on("data", (chunk) => {
+      let messages: RawMessage[];
+      try {
+        messages = framer.push(chunk);
+      } catch (err) {
+        this.opts.log?.(`connection ${connectionId}: ${(err as Error).message}`);
+        socket.destroy();
+        return;
+      }
+      for (const msg of messages) {
+        const pending = this.handle(msg, connectionId);
+        chain = chain.then(async () => {
+          const reply = await pending;
+          if (reply && !socket.destroyed) socket.write(reply);
+        });
+      }
+    });
+    socket.on("error", () => {});
+    socket.on("close", () => this.sockets.delete(socket));
+  }
+
+  private async handle(msg: RawMessage, connectionId: number): Promise<Buffer | undefined> {
+    if (msg.opCode === OP_QUERY) {
+      const q = parseOpQuery(msg.body);
+      const name = Object.keys(q.query)[0] ?? "";
+      let reply: Document;
+      if (q.fullCollectionName.endsWith(".$cmd") && ["isMaster", "ismaster", "hello"].includes(name)) {
+        reply = helloReply(connectionId, name !== "hello");
+      } else {
+        reply = mongoError("NotImplemented", "OP_QUERY is only supported for the handshake").toReply();
+      }
+      return frame(this.nextRequestId++, msg.requestId, OP_REPLY, encodeOpReply(reply));
+    }
+    if (msg.opCode !== OP_MSG) {
+      this.opts.log?.(`connection ${connectionId}: unsupported opCode ${msg.opCode}`);
+      return undefined;
+    }
+    let reply: Document;
+    let moreToCome = false;
+    try {
+      const req = parseOpMsg(msg.body);
+      moreToCome = req.moreToCome;
+      reply = await this.run(req.command, connectionId);
+    } catch (err) {
+      reply = toServerError(err).toReply();
+    }
+    if (moreToCome) return undefined;
+    return frame(this.nextRequestId++, msg.requestId, OP_MSG, encodeOpMsg(reply));
+  }
+
+  private async run(command: Document, connectionId: number): Promise<Document> {
+    const name = Object.keys(command)[0] ?? "";
+    const handler = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+    if (!handler) return mongoError("CommandNotFound", `no such command: '${name}'`).toReply();
+    const db = command.$db;
+    if (typeof db !== "string" || db.length === 0) {
+      return mongoError("InvalidNamespace", "Invalid database name: ''").toReply();
+    }
+    const ctx: CommandContext = {
+      engine: this.opts.engine,
+      cursors: this.cursors,
+      connectionId,
+      db,
+      connectionCount: () => this.sockets.size,
+    };
+    let reply: Document;
+    try {
+      reply = await handler(command, ctx);
+    } catch (err) {
+      reply = toServerError(err).toReply();
+    }
+    // Acknowledge only once the change is in the fsynced journal (even on a partial failure).
+    if (WRITE_COMMANDS.has(name)) await this.opts.engine.commit();
+    return reply;
+  }
+}
