@@ -21,7 +21,16 @@ const root = path.resolve(import.meta.dirname, "../..");
 async function startMongo(dbpath: string): Promise<{ uri: string; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", path.join(root, "devservers/mongo/cli.ts"), "--port", "0", "--dbpath", dbpath],
+    [
+      "--import",
+      "tsx",
+      path.join(root, "devservers/mongo/cli.ts"),
+      "--port",
+      "0",
+      "--dbpath",
+      dbpath,
+      "--quiet",
+    ],
     { cwd: root, stdio: ["ignore", "pipe", "inherit"], detached: true },
   );
   const lines = createInterface({ input: child.stdout! });

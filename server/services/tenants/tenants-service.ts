@@ -51,9 +51,9 @@ function actorOf(caller: Caller): RequestActor {
 
 /**
  * Blog lifecycle (seed 000 §1): a `pending` record claims the slug (the unique index decides
- * races), the tenant database is provisioned, the owner membership and audit entry are written,
- * and only then does the record become `active` — so anything not `active` is never served and
- * a failure leaves `failed` with its reason for `retry` to complete.
+ * races), then the tenant database and the owner membership are created, then the record becomes
+ * `active` with its audit entry — so a tenant is never served before its database exists, and a
+ * failure at any step leaves `failed` with its reason for `retry` to complete idempotently.
  */
 export class TenantsService {
   private readonly db: DatabaseService;
@@ -138,19 +138,33 @@ export class TenantsService {
   private async complete(tenant: TenantDoc, caller: Caller, retry: boolean): Promise<TenantDoc> {
     const tenants = this.db.master().tenants;
     try {
-      const databaseName = await this.provisioner(tenant);
-      await this.memberships.ensureOwner(tenant._id, tenant.ownerId.toHexString());
-      await this.audit.record({
-        ...actorOf(caller),
-        action: "tenant.create",
-        target: { type: "tenant", id: tenant._id.toHexString(), label: tenant.slug },
-        details: { name: tenant.name, theme: tenant.theme, databaseName, ...(retry ? { retry: true } : {}) },
-      });
+      // Independent writes run together: fewer serial round trips (each one durable) per create.
+      const [databaseName] = await Promise.all([
+        this.provisioner(tenant),
+        this.memberships.ensureOwner(tenant._id, tenant.ownerId.toHexString()),
+      ]);
       const updatedAt = this.now();
-      await tenants.updateOne(
-        { _id: tenant._id },
-        { $set: { status: "active", databaseName, updatedAt }, $unset: { failureReason: "" } },
-      );
+      // Both settle before deciding: if the audit write failed, the catch below records `failed`
+      // after the status flip has landed, so a tenant stays active only with its audit entry.
+      const settled = await Promise.allSettled([
+        this.audit.record({
+          ...actorOf(caller),
+          action: "tenant.create",
+          target: { type: "tenant", id: tenant._id.toHexString(), label: tenant.slug },
+          details: {
+            name: tenant.name,
+            theme: tenant.theme,
+            databaseName,
+            ...(retry ? { retry: true } : {}),
+          },
+        }),
+        tenants.updateOne(
+          { _id: tenant._id },
+          { $set: { status: "active", databaseName, updatedAt }, $unset: { failureReason: "" } },
+        ),
+      ]);
+      const rejected = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (rejected) throw rejected.reason;
       const { failureReason: _, ...rest } = tenant;
       return { ...rest, status: "active", databaseName, updatedAt };
     } catch (error) {
