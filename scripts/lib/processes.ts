@@ -47,7 +47,8 @@ export function spawnManaged(options: SpawnOptions): ManagedProcess {
     createInterface({ input: stream }).on("line", (line) => {
       recent.push(line);
       if (recent.length > 40) recent.shift();
-      if (echo) process.stdout.write(`${tag} ${line}\n`);
+      // Some children (the mongo CLI) already tag their own lines.
+      if (echo) process.stdout.write(line.startsWith(`[${name}]`) ? `${line}\n` : `${tag} ${line}\n`);
       for (const watch of watchers) watch(line);
     });
   }
