@@ -10,7 +10,6 @@ import { clientIp } from "./client-ip";
 import { sessionCookieDomain, sessionCookieName, usesSecureCookies } from "./cookies";
 import { keyRing, signToken, TOKEN_MAX_AGE_SECONDS, type TokenClaims, verifyToken } from "./jwt";
 import { getRateLimiter, type RateLimiter, tooManyAttemptsMessage } from "./rate-limit";
-import { ensureSecretRotationRecorded } from "./secret-rotation";
 import type { SessionUser } from "./session";
 
 declare module "next-auth" {
@@ -170,20 +169,4 @@ export function buildAuthOptions(deps: AuthOptionsDeps = {}): NextAuthOptions {
       debug: () => {},
     },
   };
-}
-
-let recorded: Promise<void> | undefined;
-/** Once per process: note a changed signing key in the audit trail (see secret-rotation.ts). */
-export function recordSigningKeyOnce(): Promise<void> {
-  const pending =
-    recorded ??
-    ensureSecretRotationRecorded(getServices()).then(
-      () => undefined,
-      (error: unknown) => {
-        recorded = undefined; // try again on the next request
-        log.warn({ err: error }, "could not record the signing key");
-      },
-    );
-  recorded = pending;
-  return pending;
 }

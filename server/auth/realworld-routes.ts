@@ -1,7 +1,7 @@
 import { getServices } from "../services/container";
-import { recordSigningKeyOnce } from "./next-auth-options";
 import { getRateLimiter } from "./rate-limit";
 import { createRealWorldUsersHandlers } from "./realworld-users";
+import { recordSigningKeyOnce } from "./secret-rotation";
 
 /** The handlers wired to the process's services, for the thin `app/api/users*` route files. */
 const handlers = createRealWorldUsersHandlers({

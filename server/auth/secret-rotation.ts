@@ -1,6 +1,8 @@
 import { MongoServerError } from "mongodb";
 import type { DatabaseService } from "../db";
+import { log } from "../log";
 import type { AuditService } from "../services/audit/audit-service";
+import { getServices } from "../services/container";
 import { keyRing } from "./jwt";
 import type { KeyRing } from "./keys";
 
@@ -41,4 +43,20 @@ export async function ensureSecretRotationRecorded(
     details: { signingKid: kid, previousKid: before?.kid ?? null, verifyingKids: [...keys.byKid.keys()] },
   });
   return true;
+}
+
+let recorded: Promise<void> | undefined;
+/** Once per process, on the first auth-related request: see ensureSecretRotationRecorded. */
+export function recordSigningKeyOnce(): Promise<void> {
+  const pending =
+    recorded ??
+    ensureSecretRotationRecorded(getServices()).then(
+      () => undefined,
+      (error: unknown) => {
+        recorded = undefined; // try again on the next request
+        log.warn({ err: error }, "could not record the signing key");
+      },
+    );
+  recorded = pending;
+  return pending;
 }

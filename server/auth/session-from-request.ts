@@ -2,6 +2,7 @@ import { getServices } from "../services/container";
 import type { UsersService } from "../services/users/users-service";
 import { readCookie, SECURE_SESSION_COOKIE, SESSION_COOKIE } from "./cookies";
 import { verifyToken } from "./jwt";
+import { recordSigningKeyOnce } from "./secret-rotation";
 import type { Session } from "./session";
 
 /** `Authorization: Token <jwt>` (RealWorld) or `Bearer <jwt>`; anything else is no token. */
@@ -34,10 +35,11 @@ export async function sessionFromToken(
  * The caller of an HTTP request: the `Authorization` header when present (API clients),
  * otherwise the next-auth session cookie (browsers).
  */
-export async function getSessionFromRequest(
-  req: Request,
-  users: UsersService = getServices().users,
-): Promise<Session | null> {
+export async function getSessionFromRequest(req: Request, users?: UsersService): Promise<Session | null> {
+  if (!users) {
+    void recordSigningKeyOnce();
+    users = getServices().users;
+  }
   const header = req.headers.get("authorization");
   if (header) return sessionFromToken(tokenFromAuthorization(header), users);
   return sessionFromToken(tokenFromCookieHeader(req.headers.get("cookie")), users);

@@ -69,6 +69,8 @@ export class UsersService {
     );
     if (taken) throw conflict(taken.email === email ? "email" : "username");
 
+    // The unique indexes are what settle concurrent sign-ups (memoized: one round trip per process).
+    await this.deps.db.ensureMasterIndexes();
     const now = new Date();
     const user: UserDoc = {
       _id: new ObjectId(),
@@ -145,6 +147,7 @@ export class UsersService {
     if (await this.findByEmail(email)) {
       throw new AppError("CONFLICT", "An account with this email exists. Sign in with your password.");
     }
+    await this.deps.db.ensureMasterIndexes();
     const base = profile.login
       .toLowerCase()
       .replace(/[^a-z0-9_]/g, "_")

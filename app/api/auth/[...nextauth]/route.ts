@@ -1,5 +1,6 @@
 import NextAuth from "next-auth";
-import { buildAuthOptions, recordSigningKeyOnce } from "@/server/auth/next-auth-options";
+import { buildAuthOptions } from "@/server/auth/next-auth-options";
+import { recordSigningKeyOnce } from "@/server/auth/secret-rotation";
 
 const handler = NextAuth(buildAuthOptions());
 
