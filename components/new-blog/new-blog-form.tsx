@@ -123,9 +123,9 @@ export function NewBlogForm({ rootDomain, protocol }: { rootDomain: string; prot
               disabled={creating}
               aria-invalid={errors.slug || slugState.kind === "unavailable" ? true : undefined}
               aria-describedby={slugDescribedBy}
-              className="rounded-r-none shadow-none"
+              className="min-w-0 flex-1 rounded-r-none shadow-none"
             />
-            <span className="inline-flex max-w-[45%] items-center truncate rounded-r-lg border border-l-0 border-line-strong bg-stone-50 px-3 text-sm text-muted">
+            <span className="flex shrink-0 items-center rounded-r-lg border border-l-0 border-line-strong bg-stone-50 px-3 text-sm whitespace-nowrap text-muted">
               .{rootDomain}
             </span>
           </div>
@@ -139,7 +139,13 @@ export function NewBlogForm({ rootDomain, protocol }: { rootDomain: string; prot
           <FieldError id="slug-error">{duplicateOfStatus ? null : errors.slug}</FieldError>
         </div>
 
-        <ThemePicker value={theme} onChange={setTheme} blogName={name} disabled={creating} />
+        <ThemePicker
+          value={theme}
+          onChange={setTheme}
+          blogName={name}
+          hint="How readers see your blog. You can change it any time in Settings."
+          disabled={creating}
+        />
 
         <div className="flex flex-col-reverse items-stretch gap-3 border-t border-line pt-6 sm:flex-row sm:items-center sm:justify-between">
           <p className="text-sm text-muted" aria-live="polite">

@@ -11,8 +11,18 @@ const control =
   "focus:border-accent focus:outline-none focus-visible:outline-2 focus-visible:outline-accent/40 focus-visible:outline-offset-0 " +
   "aria-invalid:border-danger aria-invalid:focus-visible:outline-danger/30 disabled:bg-stone-50 disabled:text-muted";
 
-export function Input({ className, ...rest }: ComponentProps<"input">) {
-  return <input className={cn(control, "h-11 text-base sm:text-sm", className)} {...rest} />;
+/** `md` for forms (a comfortable touch target), `sm` for dense toolbars such as filters. */
+export function Input({
+  className,
+  size = "md",
+  ...rest
+}: Omit<ComponentProps<"input">, "size"> & { size?: "sm" | "md" }) {
+  return (
+    <input
+      className={cn(control, size === "md" ? "h-11" : "h-10", "text-base sm:text-sm", className)}
+      {...rest}
+    />
+  );
 }
 
 export function Select({ className, ...rest }: ComponentProps<"select">) {
@@ -48,7 +58,7 @@ export function describedBy(name: string, opts: { hint?: unknown; error?: unknow
   return parts.length ? parts.join(" ") : undefined;
 }
 
-interface TextFieldProps extends Omit<ComponentProps<"input">, "id"> {
+interface TextFieldProps extends Omit<ComponentProps<"input">, "id" | "size"> {
   name: string;
   label: ReactNode;
   hint?: ReactNode;

@@ -39,18 +39,20 @@ export function ThemePicker({
   onChange,
   blogName = "",
   name = "theme",
+  hint,
   disabled,
 }: {
   value: ThemeName;
   onChange: (theme: ThemeName) => void;
   blogName?: string;
   name?: string;
+  hint?: string;
   disabled?: boolean;
 }) {
   return (
     <fieldset disabled={disabled}>
       <legend className="text-sm font-medium text-ink">Theme</legend>
-      <p className="mt-1 text-sm text-muted">You can change it any time in Settings.</p>
+      {hint ? <p className="mt-1 text-sm text-muted">{hint}</p> : null}
       <div className="mt-3 grid grid-cols-1 gap-3 sm:grid-cols-3">
         {THEMES.map((theme) => {
           const checked = value === theme;

@@ -59,7 +59,8 @@ export default async function AuditPage({
                 list="audit-actions"
                 defaultValue={filters.action}
                 placeholder="Any action"
-                className="mt-1.5 h-10"
+                size="sm"
+                className="mt-1.5"
               />
               <datalist id="audit-actions">
                 {KNOWN_ACTIONS.map((a) => (
@@ -75,7 +76,8 @@ export default async function AuditPage({
                 type="email"
                 defaultValue={filters.actor}
                 placeholder="someone@example.com"
-                className="mt-1.5 h-10"
+                size="sm"
+                className="mt-1.5"
               />
             </div>
             <div>
@@ -85,12 +87,20 @@ export default async function AuditPage({
                 name="from"
                 type="date"
                 defaultValue={filters.from}
-                className="mt-1.5 h-10"
+                size="sm"
+                className="mt-1.5"
               />
             </div>
             <div>
               <Label htmlFor="to-input">To</Label>
-              <Input id="to-input" name="to" type="date" defaultValue={filters.to} className="mt-1.5 h-10" />
+              <Input
+                id="to-input"
+                name="to"
+                type="date"
+                defaultValue={filters.to}
+                size="sm"
+                className="mt-1.5"
+              />
             </div>
             <div className="flex items-end gap-2">
               <Button type="submit" className="flex-1 lg:flex-none">

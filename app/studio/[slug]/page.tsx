@@ -26,7 +26,14 @@ export default async function StudioOverviewPage({ params }: { params: Promise<{
 
   const facts = [
     { label: "Status", value: <Badge tone={statusTone[blog.status]}>{statusLabel[blog.status]}</Badge> },
-    { label: "Address", value: <span className="font-mono text-[0.8125rem] break-all">{host}</span> },
+    {
+      label: "Address",
+      value: (
+        <a href={blog.url} title={host} className="block truncate font-medium text-accent hover:underline">
+          {host}
+        </a>
+      ),
+    },
     { label: "Theme", value: THEME_INFO[blog.theme].label },
     { label: "Created", value: dateFormat.format(new Date(blog.createdAt)) },
   ];
