@@ -39,14 +39,6 @@ describe("collections", () => {
     expect(some.map((c) => c.name).sort()).toEqual(["a", "c"]);
   });
 
-  it("rejects create of an existing collection with different options (48 NamespaceExists)", async () => {
-    const db = mongo.db();
-    await db.createCollection("x");
-    const err = await serverError(db.command({ create: "x", capped: true, size: 4096 }));
-    expect(err.code).toBe(48);
-    expect(err.codeName).toBe("NamespaceExists");
-  });
-
   it("drops a collection with its documents and indexes", async () => {
     const db = mongo.db();
     const c = db.collection("gone");
