@@ -3,10 +3,10 @@ import { decode as defaultDecode, encode as defaultEncode, type JWT } from "next
 import CredentialsProvider from "next-auth/providers/credentials";
 import GithubProvider from "next-auth/providers/github";
 import { env } from "../env";
+import { clientIpOf } from "../http/request-meta";
 import { log } from "../log";
 import { getServices } from "../services/container";
 import type { UsersService } from "../services/users/users-service";
-import { clientIp } from "./client-ip";
 import { sessionCookieDomain, sessionCookieName, usesSecureCookies } from "./cookies";
 import { keyRing, signToken, TOKEN_MAX_AGE_SECONDS, type TokenClaims, verifyToken } from "./jwt";
 import { getRateLimiter, type RateLimiter, tooManyAttemptsMessage } from "./rate-limit";
@@ -50,6 +50,15 @@ export const sessionJwt = {
   },
 };
 
+/** next-auth hands `authorize` the request headers as a plain object. */
+function toHeaders(raw: Record<string, unknown> | undefined): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw ?? {})) {
+    if (typeof value === "string") headers.set(name, value);
+  }
+  return headers;
+}
+
 function toNextAuthUser(user: SessionUser): User & Omit<SessionUser, "id"> {
   return { ...user, image: null };
 }
@@ -76,7 +85,7 @@ export function buildAuthOptions(deps: AuthOptionsDeps = {}): NextAuthOptions {
         const email = credentials?.email?.trim().toLowerCase() ?? "";
         const password = credentials?.password ?? "";
         if (!email || !password || password.length > 256) return null;
-        const ip = clientIp(req.headers ?? {});
+        const ip = clientIpOf(toHeaders(req.headers));
         const limit = await rateLimiter().hit("signin", ip, email);
         // next-auth hands a thrown message to the client as `error` (shown by the sign-in form).
         if (!limit.allowed) throw new Error(tooManyAttemptsMessage(limit));

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import type { UserDoc } from "../db";
 import { isAppError } from "../errors";
+import { clientIpOf } from "../http/request-meta";
 import { log } from "../log";
 import { allIssues, signInInput, signUpInput } from "../services/users/user-input";
 import type { UsersService } from "../services/users/users-service";
-import { clientIp } from "./client-ip";
 import { signToken } from "./jwt";
 import type { RateLimiter } from "./rate-limit";
 import { tooManyAttemptsMessage } from "./rate-limit";
@@ -65,7 +65,7 @@ export function createRealWorldUsersHandlers(deps: RealWorldUsersDeps) {
       if (!envelope.ok) return envelope.response;
       const input = signUpInput.safeParse(envelope.value);
       if (!input.success) return errors(422, allIssues(input.error));
-      const limit = await deps.rateLimiter().hit("signup", clientIp(req.headers), input.data.email);
+      const limit = await deps.rateLimiter().hit("signup", clientIpOf(req.headers), input.data.email);
       if (!limit.allowed) return tooMany(limit);
       try {
         const user = await deps.users().signUp(input.data);
@@ -84,7 +84,7 @@ export function createRealWorldUsersHandlers(deps: RealWorldUsersDeps) {
       if (!envelope.ok) return envelope.response;
       const input = signInInput.safeParse(envelope.value);
       if (!input.success) return errors(422, allIssues(input.error));
-      const ip = clientIp(req.headers);
+      const ip = clientIpOf(req.headers);
       // Shared with the browser sign-in, so both paths draw on one budget per ip + e-mail.
       const limit = await deps.rateLimiter().hit("signin", ip, input.data.email);
       if (!limit.allowed) return tooMany(limit);
