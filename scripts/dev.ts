@@ -59,6 +59,7 @@ const config = z
   });
 
 const say = (line: string) => console.log(`[dev] ${line}`);
+const displayPath = (p: string) => (p.startsWith(repoRoot + path.sep) ? path.relative(repoRoot, p) : p);
 
 /** Everything we started, in start order; stopped in reverse. */
 const running: ManagedProcess[] = [];
@@ -107,7 +108,7 @@ async function ensureMongo(): Promise<string> {
   mkdirSync(dbpath, { recursive: true });
   const started = await startEmbeddedMongo({ port: config.mongoPort, dbpath });
   supervise(started.proc);
-  say(`MongoDB: embedded server on ${started.uri} (data in ${path.relative(repoRoot, dbpath)})`);
+  say(`MongoDB: embedded server on ${started.uri} (data in ${displayPath(dbpath)})`);
   return started.uri;
 }
 
