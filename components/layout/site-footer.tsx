@@ -13,8 +13,8 @@ export function SiteFooter() {
           <Link href="/new" className="hover:text-ink">
             Start a blog
           </Link>
-          <Link href="/signin" className="hover:text-ink">
-            Sign in
+          <Link href="/#directory" className="hover:text-ink">
+            Browse blogs
           </Link>
         </nav>
       </div>

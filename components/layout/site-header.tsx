@@ -11,9 +11,11 @@ export function SiteHeader({ user }: { user: MenuUser | null }) {
         <nav aria-label="Main" className="flex items-center gap-1.5 sm:gap-2">
           {user ? (
             <>
-              <ButtonLink href="/studio" variant="ghost" size="sm" className="hidden sm:inline-flex">
-                My blogs
-              </ButtonLink>
+              <span className="hidden sm:block">
+                <ButtonLink href="/studio" variant="ghost" size="sm">
+                  My blogs
+                </ButtonLink>
+              </span>
               <UserMenu user={user} />
             </>
           ) : (

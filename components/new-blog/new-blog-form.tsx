@@ -132,7 +132,10 @@ export function NewBlogForm({ rootDomain, protocol }: { rootDomain: string; prot
           <SlugStatus id="slug-status" state={slugState} />
           <p id="slug-hint" className="mt-1 text-sm text-muted">
             Your blog will live at{" "}
-            <span className="font-mono text-[0.8125rem] break-all text-ink" data-testid="blog-url">
+            <span
+              className="block font-mono text-[0.8125rem] break-all text-ink sm:inline"
+              data-testid="blog-url"
+            >
               {protocol}://{host}
             </span>
           </p>

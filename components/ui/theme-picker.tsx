@@ -73,21 +73,27 @@ export function ThemePicker({
                 onChange={() => onChange(theme)}
                 className="sr-only"
               />
-              <ThemePreview theme={theme} name={blogName} />
-              <span className="mt-2.5 flex items-center justify-between px-0.5">
-                <span className="text-sm font-semibold text-ink">{THEME_INFO[theme].label}</span>
-                <span
-                  aria-hidden="true"
-                  className={cn(
-                    "flex size-4 items-center justify-center rounded-full border",
-                    checked ? "border-accent bg-accent" : "border-line-strong bg-surface",
-                  )}
-                >
-                  {checked ? <span className="size-1.5 rounded-full bg-white" /> : null}
+              <span className="flex items-start gap-3 sm:block">
+                <span className="w-28 shrink-0 sm:block sm:w-auto">
+                  <ThemePreview theme={theme} name={blogName} />
                 </span>
-              </span>
-              <span className="mt-0.5 block px-0.5 text-xs leading-snug text-muted">
-                {THEME_INFO[theme].description}
+                <span className="min-w-0 flex-1 sm:block">
+                  <span className="flex items-center justify-between gap-2 px-0.5 sm:mt-2.5">
+                    <span className="text-sm font-semibold text-ink">{THEME_INFO[theme].label}</span>
+                    <span
+                      aria-hidden="true"
+                      className={cn(
+                        "flex size-4 shrink-0 items-center justify-center rounded-full border",
+                        checked ? "border-accent bg-accent" : "border-line-strong bg-surface",
+                      )}
+                    >
+                      {checked ? <span className="size-1.5 rounded-full bg-white" /> : null}
+                    </span>
+                  </span>
+                  <span className="mt-0.5 block px-0.5 text-xs leading-snug text-muted">
+                    {THEME_INFO[theme].description}
+                  </span>
+                </span>
               </span>
             </label>
           );

@@ -49,9 +49,9 @@ export default async function AuditPage({
           <form
             method="get"
             action="/admin/audit"
-            className="grid gap-4 sm:grid-cols-2 lg:grid-cols-[1fr_1.3fr_0.8fr_0.8fr_auto]"
+            className="grid grid-cols-2 gap-4 lg:grid-cols-[1fr_1.3fr_0.8fr_0.8fr_auto]"
           >
-            <div>
+            <div className="col-span-2 sm:col-span-1">
               <Label htmlFor="action-input">Action</Label>
               <Input
                 id="action-input"
@@ -68,7 +68,7 @@ export default async function AuditPage({
                 ))}
               </datalist>
             </div>
-            <div>
+            <div className="col-span-2 sm:col-span-1">
               <Label htmlFor="actor-input">Actor e-mail</Label>
               <Input
                 id="actor-input"
@@ -102,7 +102,7 @@ export default async function AuditPage({
                 className="mt-1.5"
               />
             </div>
-            <div className="flex items-end gap-2">
+            <div className="col-span-2 flex items-end gap-2 lg:col-span-1">
               <Button type="submit" className="flex-1 lg:flex-none">
                 Filter
               </Button>

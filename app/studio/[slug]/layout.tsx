@@ -8,6 +8,7 @@ import { ProvisioningBanner } from "@/components/studio/provisioning-banner";
 import { StudioNav } from "@/components/studio/studio-nav";
 import { TRPCReactProvider } from "@/components/trpc/provider";
 import { buttonClasses } from "@/components/ui/button";
+import { signedInBlogHref } from "@/server/auth/bridge-url";
 
 type Params = { params: Promise<{ slug: string }> };
 
@@ -17,10 +18,16 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
   return { title: { default: `${blog.name} — Studio`, template: `%s · ${blog.name} · Conduit` } };
 }
 
-function ViewBlogLink({ url, live, className }: { url: string; live: boolean; className?: string }) {
+/** Opens the blog through the sign-in bridge, so its owner is signed in on the subdomain too. */
+function ViewBlogLink({ slug, live, className }: { slug: string; live: boolean; className?: string }) {
   if (!live) return null;
   return (
-    <a href={url} target="_blank" rel="noreferrer" className={buttonClasses("secondary", "sm", className)}>
+    <a
+      href={signedInBlogHref(slug)}
+      target="_blank"
+      rel="noreferrer"
+      className={buttonClasses("secondary", "sm", className)}
+    >
       View blog
       <svg viewBox="0 0 16 16" aria-hidden="true" className="size-3.5 fill-none stroke-current stroke-2">
         <path d="M6 3h7v7M13 3 5 11" strokeLinecap="round" strokeLinejoin="round" />
@@ -51,7 +58,7 @@ export default async function StudioLayout({ children, params }: Params & { chil
             <StudioNav slug={blog.slug} orientation="vertical" />
           </div>
           <div className="space-y-3 border-t border-line p-3">
-            <ViewBlogLink url={blog.url} live={live} className="w-full" />
+            <ViewBlogLink slug={blog.slug} live={live} className="w-full" />
             <UserMenu user={user} placement="top-start" />
           </div>
         </aside>
@@ -62,7 +69,7 @@ export default async function StudioLayout({ children, params }: Params & { chil
               <div className="min-w-0 flex-1">
                 <BlogSwitcher current={blog} blogs={blogs} />
               </div>
-              <ViewBlogLink url={blog.url} live={live} />
+              <ViewBlogLink slug={blog.slug} live={live} />
               <UserMenu user={user} />
             </div>
             <div className="px-3 py-2">

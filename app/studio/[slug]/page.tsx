@@ -49,16 +49,20 @@ export default async function StudioOverviewPage({ params }: { params: Promise<{
           </>
         }
         actions={
-          <ButtonLink href={`/studio/${blog.slug}/settings`} variant="secondary">
+          <ButtonLink
+            href={`/studio/${blog.slug}/settings`}
+            variant="secondary"
+            className="hidden sm:inline-flex"
+          >
             Settings
           </ButtonLink>
         }
       />
 
-      <Card>
-        <dl className="grid grid-cols-1 divide-y divide-line sm:grid-cols-2 sm:divide-y-0 lg:grid-cols-4 lg:divide-x">
+      <Card className="overflow-hidden">
+        <dl className="grid grid-cols-2 gap-px bg-line lg:grid-cols-4">
           {facts.map((f) => (
-            <div key={f.label} className="px-5 py-4 sm:border-line">
+            <div key={f.label} className="min-w-0 bg-surface px-4 py-4 sm:px-5">
               <dt className="text-xs font-medium tracking-wide text-muted uppercase">{f.label}</dt>
               <dd className="mt-1.5 text-sm text-ink">{f.value}</dd>
             </div>
