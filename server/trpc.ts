@@ -62,7 +62,7 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
 
 /** A request on an active tenant's host. */
 export const tenantProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.tenant || ctx.tenant.status !== "active") {
+  if (ctx.tenant?.status !== "active") {
     throw new TRPCError({ code: "NOT_FOUND", message: "This blog does not exist." });
   }
   return next({ ctx: { ...ctx, tenant: ctx.tenant } });
