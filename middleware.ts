@@ -48,8 +48,11 @@ export function middleware(req: NextRequest): NextResponse {
 }
 
 export const config = {
-  // Not for build assets, static files, next-auth (served on the root for every host) or health probes.
   matcher: [
-    "/((?!_next/|api/auth|api/health|favicon\\.ico|.*\\.(?:png|jpe?g|gif|svg|ico|webp|avif|css|js|map|woff2?)$).*)",
+    // Every API route except next-auth (served on the root for every host) and health probes —
+    // with no file-extension exclusion, so a procedure named like `x.map` can't skip the stripping.
+    "/api/((?!auth(?:/|$)|health(?:/|$)).*)",
+    // Pages, minus build assets and static files.
+    "/((?!api/|_next/|favicon\\.ico$|.*\\.(?:png|jpe?g|gif|svg|ico|webp|avif|css|js|map|txt|woff2?)$).*)",
   ],
 };

@@ -99,3 +99,26 @@ describe("middleware", () => {
     expect(forwarded["x-tenant-slug"]).toBeUndefined();
   });
 });
+
+describe("middleware matcher", () => {
+  it.each([
+    ["/", true],
+    ["/posts/hello", true],
+    ["/studio/ronin/api/trpc/tenants.current", true],
+    ["/api/trpc/tenants.current", true],
+    ["/api/trpc/sitemap.map", true],
+    ["/api/trpc/assets.js", true],
+    ["/api/tenants", true],
+    ["/api/authors", true],
+    ["/api/auth/session", false],
+    ["/api/auth/bridge", false],
+    ["/api/health", false],
+    ["/_next/static/chunk.js", false],
+    ["/favicon.ico", false],
+    ["/logo.svg", false],
+  ])("%s → %s", async (pathname, expected) => {
+    const { unstable_doesMiddlewareMatch } = await import("next/experimental/testing/server");
+    const { config } = await import("@/middleware");
+    expect(unstable_doesMiddlewareMatch({ config, url: `http://localhost:3101${pathname}` })).toBe(expected);
+  });
+});
