@@ -57,6 +57,11 @@ export function getServices(): Services {
     const db = new DatabaseService({ uri: env.MONGODB_URI, prefix: env.MONGODB_DB_PREFIX });
     services = createServices({ db, log, env });
     g[globalKey] = services;
+    // Start-up index creation; memoized in the DatabaseService, and retried by the writers that
+    // depend on it (tenant creation awaits it) if the database was not reachable yet.
+    db.ensureMasterIndexes().catch((error: unknown) =>
+      log.warn({ err: String(error) }, "master indexes not created yet; will retry on first write"),
+    );
   }
   return services;
 }
