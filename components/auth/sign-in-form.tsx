@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { type FormEvent, useState } from "react";
+import { focusFirstError } from "../forms/errors";
 import { Button } from "../ui/button";
 import { TextField } from "../ui/field";
 import { StatusMessage } from "../ui/status";
@@ -32,7 +33,7 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
     const found = validate(email, password);
     setErrors(found);
     setFormError("");
-    if (Object.keys(found).length) return;
+    if (Object.keys(found).length) return focusFirstError(found, ["email", "password"]);
 
     setPending(true);
     try {

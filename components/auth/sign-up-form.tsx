@@ -4,7 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { type FormEvent, useState } from "react";
-import { fieldErrorsOf, messageOf } from "../forms/errors";
+import { fieldErrorsOf, focusFirstError, messageOf } from "../forms/errors";
 import { useTRPC } from "../trpc/client";
 import { Button } from "../ui/button";
 import { TextField } from "../ui/field";
@@ -55,7 +55,7 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
     const found = validate(values);
     setErrors(found);
     setFormError("");
-    if (Object.keys(found).length) return;
+    if (Object.keys(found).length) return focusFirstError(found, ["name", "email", "username", "password"]);
 
     setPending(true);
     try {

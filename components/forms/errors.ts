@@ -32,3 +32,9 @@ export function safeCallbackUrl(value: string | string[] | undefined, fallback: 
   if (!v?.startsWith("/") || v.startsWith("//") || v.startsWith("/\\")) return fallback;
   return v;
 }
+
+/** Moves focus to the first field (in form order) that has an error, so keyboard users land on it. */
+export function focusFirstError(errors: Record<string, unknown>, order: string[]): void {
+  const first = order.find((name) => errors[name]);
+  if (first) document.getElementById(`${first}-input`)?.focus();
+}

@@ -3,7 +3,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
-import { fieldErrorsOf, messageOf } from "../forms/errors";
+import { fieldErrorsOf, focusFirstError, messageOf } from "../forms/errors";
 import type { ThemeName } from "../themes";
 import { useTRPC } from "../trpc/client";
 import { Button } from "../ui/button";
@@ -59,7 +59,7 @@ export function NewBlogForm({ rootDomain, protocol }: { rootDomain: string; prot
     else if (slugState.kind === "unavailable") found.slug = slugState.reason;
     setErrors(found);
     setFormError("");
-    if (Object.keys(found).length) return;
+    if (Object.keys(found).length) return focusFirstError(found, ["name", "slug"]);
 
     setCreating(true);
     try {

@@ -60,7 +60,7 @@ export default async function StudioOverviewPage({ params }: { params: Promise<{
       />
 
       <Card className="overflow-hidden">
-        <dl className="grid grid-cols-2 gap-px bg-line lg:grid-cols-4">
+        <dl className="grid grid-cols-2 gap-px bg-line lg:grid-cols-[1fr_1.7fr_1fr_1fr]">
           {facts.map((f) => (
             <div key={f.label} className="min-w-0 bg-surface px-4 py-4 sm:px-5">
               <dt className="text-xs font-medium tracking-wide text-muted uppercase">{f.label}</dt>
