@@ -32,4 +32,16 @@ describe("RateLimiter", () => {
     await limiter.reset("signin", "10.0.0.1", "ada@example.com");
     expect((await limiter.hit("signin", "10.0.0.1", "ada@example.com")).allowed).toBe(true);
   });
+
+  it("lets attempts through when Redis is unreachable rather than locking everyone out", async () => {
+    const down = new Redis("redis://127.0.0.1:1", {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+    });
+    const limiter = new RateLimiter({ redis: down, prefix, limit: 1 });
+    expect((await limiter.hit("signin", "10.0.0.9", "ada@example.com")).allowed).toBe(true);
+    expect((await limiter.hit("signin", "10.0.0.9", "ada@example.com")).allowed).toBe(true);
+    down.disconnect();
+  });
 });
