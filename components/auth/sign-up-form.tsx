@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { type FormEvent, useState } from "react";
+import { emailSchema, nameSchema, passwordSchema, usernameSchema } from "@/server/services/users/user-input";
 import { fieldErrorsOf, focusFirstError, messageOf } from "../forms/errors";
 import { useTRPC } from "../trpc/client";
 import { Button } from "../ui/button";
@@ -15,15 +16,18 @@ type Errors = Partial<Record<Field, string>>;
 
 const MIN_PASSWORD = 8;
 
+// The server's own rules (a pure zod module), so the form never accepts what the API rejects.
+const rules = { email: emailSchema, username: usernameSchema, password: passwordSchema, name: nameSchema };
+
 function validate(v: Record<Field, string>): Errors {
   const errors: Errors = {};
   if (!v.email) errors.email = "Enter your e-mail address.";
-  else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.email))
-    errors.email = "That doesn't look like an e-mail address.";
   if (!v.username) errors.username = "Pick a username.";
-  else if (!/^[a-zA-Z0-9_-]{3,30}$/.test(v.username))
-    errors.username = "Use 3–30 letters, digits, hyphens or underscores.";
-  if (v.password.length < MIN_PASSWORD) errors.password = `Use at least ${MIN_PASSWORD} characters.`;
+  for (const field of ["name", "email", "username", "password"] as const) {
+    if (errors[field] || (field === "name" && !v.name)) continue;
+    const result = rules[field].safeParse(v[field]);
+    if (!result.success) errors[field] = result.error.issues[0]?.message ?? "This doesn't look right.";
+  }
   return errors;
 }
 
@@ -109,6 +113,7 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
         autoCapitalize="none"
         spellCheck={false}
         required
+        hint={errors.username ? undefined : "Letters, digits or underscores; 3–30 characters."}
         error={errors.username}
       />
       <TextField
