@@ -44,7 +44,7 @@ export interface TestServices {
  * replaces how a tenant database is created (to inject failures); everything else is the app's.
  */
 export async function createTestServices(
-  opts: { provisioner?: Provisioner; adminEmails?: string[] } = {},
+  opts: { provisioner?: Provisioner; adminEmails?: string[]; now?: () => Date } = {},
 ): Promise<TestServices> {
   const prefix = uniquePrefix();
   const uri = testMongoUri();
@@ -57,7 +57,7 @@ export async function createTestServices(
   });
   const db = new DatabaseService({ uri, prefix });
   const { log, lines } = memoryLogger();
-  const services = createServices({ db, log, env });
+  const services = createServices({ db, log, env, now: opts.now });
   if (opts.provisioner) {
     services.tenants = new TenantsService({
       db,
@@ -67,6 +67,7 @@ export async function createTestServices(
       rootDomain: env.ROOT_DOMAIN,
       protocol: env.PUBLIC_PROTOCOL,
       provisioner: opts.provisioner,
+      now: opts.now,
     });
   }
   await db.ensureMasterIndexes();

@@ -146,6 +146,32 @@ describe("TenantsService provisioning", () => {
     expect(await tdb.settings.countDocuments()).toBe(1);
   });
 
+  it("lets a retry take over a provisioning that crashed while `pending`, but not a fresh one", async () => {
+    let clock = new Date("2026-01-01T00:00:00Z");
+    const t = await setup({ now: () => clock });
+    // What a process killed right after claiming the slug leaves behind.
+    const tenantId = new ObjectId();
+    await t.db.master().tenants.insertOne({
+      _id: tenantId,
+      name: "Crashed",
+      slug: "crashed",
+      theme: "classic",
+      status: "pending",
+      ownerId: new ObjectId(t.owner.session.user.id),
+      createdAt: clock,
+      updatedAt: clock,
+    });
+    expect(await t.services.tenants.findActiveBySlug("crashed")).toBeNull();
+    expect((await rejection(t.services.tenants.retry("crashed", t.caller))).code).toBe("CONFLICT");
+
+    clock = new Date(clock.getTime() + 61_000);
+    expect(await t.services.tenants.retry("crashed", t.caller)).toMatchObject({
+      status: "active",
+      role: "owner",
+    });
+    expect(await t.services.tenants.findActiveBySlug("crashed")).not.toBeNull();
+  });
+
   it("lets exactly one of ten concurrent creates of one slug win", async () => {
     const t = await setup();
     const users = await Promise.all(
