@@ -6,7 +6,7 @@ import { type Doc, valuesAtPath } from "../query/paths";
 import { compileProjection } from "../query/projection";
 import { parseSort } from "../query/sort";
 import type { CommandHandler } from "./context";
-import { checkFields, collectionName, optional } from "./validate";
+import { checkFields, checkHint, collectionName, optional } from "./validate";
 
 const FIND_FIELDS = [
   "find",
@@ -56,6 +56,7 @@ export const find: CommandHandler = (cmd, ctx) => {
   }
   const batchSize = nonNegative("batchSize", optional<number>("find", cmd, "batchSize", "number"));
   const coll = ctx.engine.catalog.collection(ctx.db, name);
+  if (coll && cmd.hint !== undefined) checkHint(coll, cmd.hint);
   let docs = runQuery(coll, { filter, sort, skip, limit });
   if (project) docs = docs.map(project);
   const reply = ctx.cursors.firstBatch(`${ctx.db}.${name}`, docs, batchSize, singleBatch);

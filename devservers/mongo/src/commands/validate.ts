@@ -1,5 +1,7 @@
 import { mongoError } from "../errors";
+import { encodeKey } from "../query/compare";
 import { isPlainObject } from "../query/paths";
+import type { Collection } from "../storage/collection";
 import type { Doc } from "./context";
 
 /** Fields every command accepts (driver plumbing, sessions, concerns), as mongod's generic args. */
@@ -26,13 +28,20 @@ const GENERIC = new Set([
   "mayBypassWriteBlocking",
 ]);
 
-/** Rejects unknown top-level fields like mongod: 40415 `BSON field 'find.foo' is an unknown field.` */
+/** mongod names some commands by their IDL struct in parse errors. */
+const IDL_NAMES: Record<string, string> = { find: "FindCommandRequest" };
+
+export function idlName(name: string): string {
+  return IDL_NAMES[name] ?? name;
+}
+
+/** Rejects unknown top-level fields like mongod: 40415 `BSON field 'insert.foo' is an unknown field.` */
 export function checkFields(name: string, cmd: Doc, allowed: readonly string[]): void {
   const keys = Object.keys(cmd);
   for (let i = 1; i < keys.length; i++) {
     const k = keys[i]!;
     if (!GENERIC.has(k) && !allowed.includes(k)) {
-      throw mongoError("Location40415", `BSON field '${name}.${k}' is an unknown field.`);
+      throw mongoError("Location40415", `BSON field '${idlName(name)}.${k}' is an unknown field.`);
     }
   }
 }
@@ -88,8 +97,21 @@ export function optional<T>(name: string, cmd: Doc, field: string, kind: Kind): 
     const plural = expected.startsWith("[") ? "types" : "type";
     throw mongoError(
       "TypeMismatch",
-      `BSON field '${name}.${field}' is the wrong type '${typeName(v)}', expected ${plural} '${expected}'`,
+      `BSON field '${idlName(name)}.${field}' is the wrong type '${typeName(v)}', expected ${plural} '${expected}'`,
     );
   }
   return (kind === "bool" ? Boolean(v) : v) as T;
+}
+
+/** A hint must name an existing index (by name or key pattern); `{$natural: 1}` is always fine. */
+export function checkHint(coll: Collection, hint: unknown): void {
+  if (isPlainObject(hint) && "$natural" in hint) return;
+  if (isPlainObject(hint) && Object.keys(hint).length === 0) return;
+  const found =
+    typeof hint === "string"
+      ? coll.findIndex(hint)
+      : isPlainObject(hint)
+        ? coll.indexes.find((i) => encodeKey(i.spec.key) === encodeKey(hint))
+        : undefined;
+  if (!found) throw mongoError("BadValue", "hint provided does not correspond to an existing index");
 }

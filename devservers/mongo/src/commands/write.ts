@@ -17,7 +17,7 @@ interface WriteError {
 
 function writeError(index: number, err: unknown): WriteError {
   const e = toServerError(err);
-  return { index, code: e.code, ...e.extra, errmsg: e.message };
+  return { index, code: e.code, codeName: e.codeName, ...e.extra, errmsg: e.message };
 }
 
 function finish(reply: Doc, errors: WriteError[]): Doc {

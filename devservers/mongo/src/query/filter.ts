@@ -42,6 +42,12 @@ function checkOperators(v: unknown): void {
   for (const [k, x] of Object.entries(v)) {
     if (UNSUPPORTED.has(k)) throw mongoError("BadValue", `unsupported query operator: ${k}`);
     if (k === "$expr") continue;
+    if ((k === "$in" || k === "$nin" || k === "$all") && !Array.isArray(x)) {
+      throw mongoError("BadValue", `${k} needs an array`);
+    }
+    if ((k === "$and" || k === "$or" || k === "$nor") && (!Array.isArray(x) || x.length === 0)) {
+      throw mongoError("BadValue", "$and/$or/$nor must be a nonempty array");
+    }
     checkOperators(x);
   }
 }

@@ -1,5 +1,5 @@
 import { ObjectId } from "bson";
-import { Aggregator, update as mingoUpdate } from "mingo";
+import { Aggregator } from "mingo";
 import { serializeToBuffer } from "../bson-buffer";
 import { mongoError, toServerError } from "../errors";
 import { cloneDoc } from "./clone";
@@ -7,6 +7,7 @@ import { encodeKey } from "./compare";
 import { MINGO_OPTIONS } from "./mingo-options";
 import { type Doc, isPlainObject } from "./paths";
 import { idFirst } from "./projection";
+import { applyOperators } from "./update-operators";
 
 const OPERATORS = new Set([
   "$set",
@@ -138,15 +139,10 @@ export function applyUpdate(doc: Doc, spec: UpdateSpec, opts: ApplyOptions = {})
       ops.$set = { ...(ops.$set as Doc | undefined), ...(ops.$setOnInsert as Doc) };
     }
     delete ops.$setOnInsert;
-    if (Object.keys(ops).length) {
-      try {
-        mingoUpdate(out, ops, opts.arrayFilters, opts.query, {
-          cloneMode: "deep",
-          queryOptions: MINGO_OPTIONS,
-        });
-      } catch (err) {
-        throw toServerError(err);
-      }
+    try {
+      applyOperators(out, ops, { arrayFilters: opts.arrayFilters, query: opts.query, root: doc });
+    } catch (err) {
+      throw toServerError(err);
     }
   }
   if ("_id" in doc && !sameValue(out._id, doc._id)) {
