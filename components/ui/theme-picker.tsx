@@ -19,7 +19,11 @@ function ThemePreview({ theme, name }: { theme: ThemeName; name: string }) {
           borderBottom: "1px solid var(--site-line)",
         }}
       >
-        <span className="site-heading truncate text-[11px]">{name || "Your blog"}</span>
+        {/* Drawn from an attribute so the name isn't part of the option's text (labels stay "Bold", not "My Bold Blog Bold"). */}
+        <span
+          data-name={name || "Your blog"}
+          className="site-heading truncate text-[11px] before:content-[attr(data-name)]"
+        />
         <span className="h-1.5 w-8 rounded-full" style={{ background: "var(--site-accent)" }} />
       </div>
       <div className="space-y-2 px-3 py-3" style={{ fontFamily: "var(--site-body)" }}>
