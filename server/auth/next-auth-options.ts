@@ -9,7 +9,7 @@ import { getServices } from "../services/container";
 import type { UsersService } from "../services/users/users-service";
 import { sessionCookieDomain, sessionCookieName, usesSecureCookies } from "./cookies";
 import { keyRing, signToken, TOKEN_MAX_AGE_SECONDS, type TokenClaims, verifyToken } from "./jwt";
-import { getRateLimiter, type RateLimiter, tooManyAttemptsMessage } from "./rate-limit";
+import { getRateLimiter, hitSignIn, type RateLimiter, tooManyAttemptsMessage } from "./rate-limit";
 import type { SessionUser } from "./session";
 
 declare module "next-auth" {
@@ -86,7 +86,7 @@ export function buildAuthOptions(deps: AuthOptionsDeps = {}): NextAuthOptions {
         const password = credentials?.password ?? "";
         if (!email || !password || password.length > 256) return null;
         const ip = clientIpOf(toHeaders(req.headers));
-        const limit = await rateLimiter().hit("signin", ip, email);
+        const limit = await hitSignIn(rateLimiter(), ip, email);
         // next-auth hands a thrown message to the client as `error` (shown by the sign-in form).
         if (!limit.allowed) throw new Error(tooManyAttemptsMessage(limit));
         const user = await users().verifyPassword(email, password);

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { RateLimiter, tooManyAttemptsMessage } from "./rate-limit";
+import { hitSignIn, RateLimiter, tooManyAttemptsMessage } from "./rate-limit";
 
 const prefix = `test:${randomBytes(6).toString("hex")}:`;
 const redis = new Redis("redis://127.0.0.1:6379");
@@ -43,5 +43,17 @@ describe("RateLimiter", () => {
     expect((await limiter.hit("signin", "10.0.0.9", "ada@example.com")).allowed).toBe(true);
     expect((await limiter.hit("signin", "10.0.0.9", "ada@example.com")).allowed).toBe(true);
     down.disconnect();
+  });
+
+  it("caps sign-ins per e-mail across addresses at 5× the per-client budget", async () => {
+    const limiter = new RateLimiter({ redis, prefix, limit: 2 });
+    const allowed: boolean[] = [];
+    for (let i = 0; i < 11; i++)
+      allowed.push((await hitSignIn(limiter, `10.1.0.${i}`, "target@example.com")).allowed);
+    expect(allowed).toEqual([...Array(10).fill(true), false]);
+    // Per client the budget is still 2.
+    const one = [];
+    for (let i = 0; i < 3; i++) one.push((await hitSignIn(limiter, "10.2.0.1", "other@example.com")).allowed);
+    expect(one).toEqual([true, true, false]);
   });
 });

@@ -37,7 +37,7 @@ export class RateLimiter {
     return `${this.options.prefix}ratelimit:${action}:${ip ?? "unknown"}:${email.trim().toLowerCase()}`;
   }
 
-  async hit(action: string, ip: string | null, email: string): Promise<RateLimitResult> {
+  async hit(action: string, ip: string | null, email: string, limit = this.limit): Promise<RateLimitResult> {
     const key = this.key(action, ip, email);
     try {
       const results = await this.options.redis
@@ -49,7 +49,7 @@ export class RateLimiter {
       const count = Number(results?.[0]?.[1] ?? 0);
       const ttl = Number(results?.[2]?.[1] ?? this.windowSeconds);
       const retryAfterSeconds = ttl > 0 ? ttl : this.windowSeconds;
-      return { allowed: count <= this.limit, remaining: Math.max(0, this.limit - count), retryAfterSeconds };
+      return { allowed: count <= limit, remaining: Math.max(0, limit - count), retryAfterSeconds };
     } catch (error) {
       log.warn({ err: error, action }, "rate limiter unavailable; allowing the attempt");
       return { allowed: true, remaining: this.limit, retryAfterSeconds: 0 };
@@ -65,6 +65,21 @@ export class RateLimiter {
   async close(): Promise<void> {
     await this.options.redis.quit().catch(() => undefined);
   }
+}
+
+/**
+ * A password sign-in attempt (browser or API): the per ip + e-mail budget, plus a 5× larger
+ * budget per e-mail alone, since `x-forwarded-for` can be forged where no proxy overwrites it and
+ * guesses can come from many addresses.
+ */
+export async function hitSignIn(
+  limiter: RateLimiter,
+  ip: string | null,
+  email: string,
+): Promise<RateLimitResult> {
+  const perClient = await limiter.hit("signin", ip, email);
+  const perAccount = await limiter.hit("signin-account", "*", email, limiter.limit * 5);
+  return perClient.allowed ? perAccount : perClient;
 }
 
 export function tooManyAttemptsMessage(result: RateLimitResult): string {

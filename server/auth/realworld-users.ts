@@ -7,7 +7,7 @@ import { allIssues, signInInput, signUpInput } from "../services/users/user-inpu
 import type { UsersService } from "../services/users/users-service";
 import { signToken } from "./jwt";
 import type { RateLimiter } from "./rate-limit";
-import { tooManyAttemptsMessage } from "./rate-limit";
+import { hitSignIn, tooManyAttemptsMessage } from "./rate-limit";
 import { getSessionFromRequest } from "./session-from-request";
 
 /**
@@ -86,7 +86,7 @@ export function createRealWorldUsersHandlers(deps: RealWorldUsersDeps) {
       if (!input.success) return errors(422, allIssues(input.error));
       const ip = clientIpOf(req.headers);
       // Shared with the browser sign-in, so both paths draw on one budget per ip + e-mail.
-      const limit = await deps.rateLimiter().hit("signin", ip, input.data.email);
+      const limit = await hitSignIn(deps.rateLimiter(), ip, input.data.email);
       if (!limit.allowed) return tooMany(limit);
       const user = await deps.users().verifyPassword(input.data.email, input.data.password);
       if (!user) return errors(401, "Invalid email or password");
