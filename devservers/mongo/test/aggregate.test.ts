@@ -1,3 +1,4 @@
+import { Double, Long } from "mongodb";
 import { describe, expect, it } from "vitest";
 import { serverError, setupMongo } from "./support";
 
@@ -240,6 +241,62 @@ describe("aggregate stages", () => {
       { _id: "a", name: "Ann", orders: [{ n: 3 }] },
       { _id: "b", name: "Bob", orders: [{ n: 1 }] },
     ]);
+  });
+
+  it("$lookup matches each element of an array localField", async () => {
+    const c = await seeded();
+    const db = c.db;
+    await db.collection("groups").insertOne({ _id: "g" as never, members: ["a", "b", "zz"] });
+    const out = await db
+      .collection("groups")
+      .aggregate([
+        { $lookup: { from: "customers", localField: "members", foreignField: "_id", as: "who" } },
+        { $project: { names: "$who.name" } },
+      ])
+      .toArray();
+    expect(out).toEqual([{ _id: "g", names: ["Ann", "Bob"] }]);
+  });
+
+  it("$unwind treats a non-array value as a one-element array", async () => {
+    const c = mongo.db().collection("c");
+    await c.insertMany([
+      { _id: 1, v: 7 },
+      { _id: 2, v: [8, 9] },
+    ] as never[]);
+    expect(await c.aggregate([{ $unwind: "$v" }]).toArray()).toEqual([
+      { _id: 1, v: 7 },
+      { _id: 2, v: 8 },
+      { _id: 2, v: 9 },
+    ]);
+  });
+
+  it("$group puts numerically equal keys of different types in one group", async () => {
+    const c = mongo.db().collection("c");
+    await c.insertMany([
+      { _id: 1, k: 1 },
+      { _id: 2, k: new Double(1) },
+      { _id: 3, k: Long.fromNumber(1) },
+      { _id: 4, k: "1" },
+    ] as never[]);
+    const out = await c
+      .aggregate([{ $group: { _id: "$k", n: { $sum: 1 } } }, { $sort: { n: -1 } }])
+      .toArray();
+    expect(out).toHaveLength(2);
+    expect(out[0]?.n).toBe(3);
+    expect(out[1]).toEqual({ _id: "1", n: 1 });
+  });
+
+  it("$sort orders mixed types in BSON order", async () => {
+    const c = mongo.db().collection("c");
+    await c.insertMany([
+      { _id: 1, v: "s" },
+      { _id: 2, v: 3 },
+      { _id: 3, v: null },
+      { _id: 4, v: { a: 1 } },
+      { _id: 5, v: true },
+    ] as never[]);
+    const out = await c.aggregate([{ $sort: { v: 1 } }, { $project: { _id: 1 } }]).toArray();
+    expect(out.map((d) => d._id)).toEqual([3, 2, 1, 4, 5]);
   });
 
   it("$count, and no document at all when nothing is counted", async () => {

@@ -1,10 +1,10 @@
 import { MongoBulkWriteError, ObjectId } from "mongodb";
 import { describe, expect, it } from "vitest";
-import { serverError, setupMongo } from "./support";
+import { type AnyDoc, serverError, setupMongo } from "./support";
 
 const mongo = setupMongo();
 
-type Doc = { _id: number | ObjectId; k?: string; n?: number; [key: string]: unknown };
+type Doc = AnyDoc;
 
 describe("bulkWrite", () => {
   it("runs mixed operations in order and sums their results", async () => {

@@ -88,6 +88,46 @@ describe("find filters", () => {
     expect(ids(await c.find({ "scores.v": { $gt: 8 } }).toArray())).toEqual([5]);
   });
 
+  it("matches array positions and $elemMatch on scalars", async () => {
+    const c = await seeded(people);
+    expect(ids(await c.find({ "tags.1": "b" }).toArray())).toEqual([1]);
+    expect(
+      ids(
+        await c
+          .find({ "tags.0": { $exists: true } })
+          .sort({ _id: 1 })
+          .toArray(),
+      ),
+    ).toEqual([1, 2, 4]);
+    expect(ids(await c.find({ "scores.1.v": 9 }).toArray())).toEqual([5]);
+    expect(
+      ids(
+        await c
+          .find({ tags: { $elemMatch: { $gte: "b", $lte: "c" } } })
+          .sort({ _id: 1 })
+          .toArray(),
+      ),
+    ).toEqual([1, 2, 4]);
+    expect(ids(await c.find({ name: { $size: 3 } }).toArray())).toEqual([]);
+  });
+
+  it("matches nested arrays by whole value and by element", async () => {
+    const c = await seeded([
+      { _id: 1, m: [[1, 2], [3]] },
+      { _id: 2, m: [1, 2] },
+    ]);
+    expect(
+      ids(
+        await c
+          .find({ m: [1, 2] })
+          .sort({ _id: 1 })
+          .toArray(),
+      ),
+    ).toEqual([1, 2]);
+    expect(ids(await c.find({ m: 1 }).toArray())).toEqual([2]);
+    expect(ids(await c.find({ m: [3] }).toArray())).toEqual([1]);
+  });
+
   it("matches dotted paths into embedded documents", async () => {
     const c = await seeded(people);
     expect(ids(await c.find({ "address.city": "Oslo" }).sort({ _id: 1 }).toArray())).toEqual([1, 3]);
@@ -381,7 +421,9 @@ describe("counting and distinct", () => {
 
   it("returns distinct values, unwinding arrays", async () => {
     const c = await seeded(people);
-    expect((await c.distinct("age")).sort((a, b) => a - b)).toEqual([25, 31, 40, 52.5]);
+    expect((await c.distinct("age")).sort((a, b) => (a as number) - (b as number))).toEqual([
+      25, 31, 40, 52.5,
+    ]);
     expect((await c.distinct("tags")).sort()).toEqual(["a", "b", "c"]);
     expect((await c.distinct("address.city")).sort()).toEqual(["Bergen", "Oslo"]);
     expect((await c.distinct("name", { age: 25 })).sort()).toEqual(["bob", "dee"]);

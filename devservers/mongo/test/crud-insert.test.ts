@@ -11,13 +11,13 @@ import {
   Timestamp,
 } from "mongodb";
 import { describe, expect, it } from "vitest";
-import { serverError, setupMongo } from "./support";
+import { type AnyDoc, serverError, setupMongo } from "./support";
 
 const mongo = setupMongo();
 
 describe("insert", () => {
   it("acknowledges insertOne with the driver-generated ObjectId", async () => {
-    const c = mongo.db().collection("c");
+    const c = mongo.db().collection<AnyDoc>("c");
     const res = await c.insertOne({ title: "hello" });
     expect(res.acknowledged).toBe(true);
     expect(res.insertedId).toBeInstanceOf(ObjectId);
@@ -25,14 +25,14 @@ describe("insert", () => {
   });
 
   it("keeps a client-chosen _id of any non-array type", async () => {
-    const c = mongo.db().collection<{ _id: unknown; k: string }>("c");
+    const c = mongo.db().collection<AnyDoc>("c");
     const ids = ["s", 7, { a: 1, b: 2 }, new Date(0), 2.5];
     for (const [i, _id] of ids.entries()) await c.insertOne({ _id, k: String(i) });
     for (const [i, _id] of ids.entries()) expect(await c.findOne({ _id })).toEqual({ _id, k: String(i) });
   });
 
   it("stores every BSON type and gives it back unchanged", async () => {
-    const c = mongo.db().collection("c");
+    const c = mongo.db().collection<AnyDoc>("c");
     const doc = {
       _id: 1,
       int: new Int32(7),
@@ -79,7 +79,7 @@ describe("insert", () => {
   });
 
   it("keeps field order as inserted", async () => {
-    const c = mongo.db().collection("c");
+    const c = mongo.db().collection<AnyDoc>("c");
     await c.insertOne({ _id: 1, z: 1, a: 2, m: { y: 1, b: 2 } } as never);
     const back = await c.findOne({ _id: 1 } as never);
     expect(Object.keys(back ?? {})).toEqual(["_id", "z", "a", "m"]);
@@ -87,7 +87,7 @@ describe("insert", () => {
   });
 
   it("inserts many and reports each generated id by position", async () => {
-    const c = mongo.db().collection("c");
+    const c = mongo.db().collection<AnyDoc>("c");
     const res = await c.insertMany([{ n: 0 }, { n: 1 }, { n: 2 }]);
     expect(res.insertedCount).toBe(3);
     expect(Object.keys(res.insertedIds)).toEqual(["0", "1", "2"]);
@@ -178,7 +178,7 @@ describe("insert", () => {
   });
 
   it("accepts a large insertMany that the driver splits into several messages", async () => {
-    const c = mongo.db().collection("c");
+    const c = mongo.db().collection<AnyDoc>("c");
     const big = "x".repeat(1024 * 1024);
     const docs = Array.from({ length: 60 }, (_, i) => ({ _id: i, big }));
     const res = await c.insertMany(docs as never[]);
@@ -189,7 +189,7 @@ describe("insert", () => {
   });
 
   it("rejects a document over 16 MB", async () => {
-    const c = mongo.db().collection("c");
+    const c = mongo.db().collection<AnyDoc>("c");
     const err = await c.insertOne({ big: "x".repeat(17 * 1024 * 1024) }).catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
     expect(await c.countDocuments()).toBe(0);

@@ -1,10 +1,10 @@
 import { ObjectId, Timestamp } from "mongodb";
 import { describe, expect, it } from "vitest";
-import { serverError, setupMongo } from "./support";
+import { type AnyDoc, serverError, setupMongo, update } from "./support";
 
 const mongo = setupMongo();
 
-type Doc = Record<string, unknown> & { _id: unknown };
+type Doc = AnyDoc;
 
 async function withDoc(doc: Doc) {
   const c = mongo.db().collection<Doc>("c");
@@ -97,7 +97,7 @@ describe("field operators", () => {
   it("$currentDate sets a date or a timestamp", async () => {
     const c = await withDoc({ _id: 1 });
     const before = Date.now();
-    await c.updateOne({ _id: 1 }, { $currentDate: { at: true, ts: { $type: "timestamp" } } });
+    await c.updateOne({ _id: 1 }, update({ $currentDate: { at: true, ts: { $type: "timestamp" } } }));
     const doc = await c.findOne({ _id: 1 });
     expect(doc?.at).toBeInstanceOf(Date);
     expect((doc!.at as Date).getTime()).toBeGreaterThanOrEqual(before - 1000);
@@ -116,22 +116,22 @@ describe("field operators", () => {
 describe("array operators", () => {
   it("$push, with $each, $position, $sort and $slice", async () => {
     const c = await withDoc({ _id: 1, arr: [1, 2, 3], s: ["b"] });
-    await c.updateOne({ _id: 1 }, { $push: { arr: 4, fresh: "x" } });
+    await c.updateOne({ _id: 1 }, update({ $push: { arr: 4, fresh: "x" } }));
     expect(await c.findOne({ _id: 1 })).toEqual({ _id: 1, arr: [1, 2, 3, 4], s: ["b"], fresh: ["x"] });
-    await c.updateOne({ _id: 1 }, { $push: { arr: { $each: [5, 0], $sort: 1, $slice: 3 } } });
-    await c.updateOne({ _id: 1 }, { $push: { s: { $each: ["z", "y"], $position: 0 } } });
+    await c.updateOne({ _id: 1 }, update({ $push: { arr: { $each: [5, 0], $sort: 1, $slice: 3 } } }));
+    await c.updateOne({ _id: 1 }, update({ $push: { s: { $each: ["z", "y"], $position: 0 } } }));
     expect(await c.findOne({ _id: 1 }, { projection: { fresh: 0 } })).toEqual({
       _id: 1,
       arr: [0, 1, 2],
       s: ["z", "y", "b"],
     });
-    await c.updateOne({ _id: 1 }, { $push: { arr: { $each: [7], $slice: -2 } } });
+    await c.updateOne({ _id: 1 }, update({ $push: { arr: { $each: [7], $slice: -2 } } }));
     expect((await c.findOne({ _id: 1 }))?.arr).toEqual([2, 7]);
   });
 
   it("$push sorts documents by a field", async () => {
     const c = await withDoc({ _id: 1, q: [{ s: 3 }, { s: 1 }] });
-    await c.updateOne({ _id: 1 }, { $push: { q: { $each: [{ s: 2 }], $sort: { s: -1 } } } });
+    await c.updateOne({ _id: 1 }, update({ $push: { q: { $each: [{ s: 2 }], $sort: { s: -1 } } } }));
     expect((await c.findOne({ _id: 1 }))?.q).toEqual([{ s: 3 }, { s: 2 }, { s: 1 }]);
   });
 
@@ -157,13 +157,13 @@ describe("array operators", () => {
       items: [{ k: 1, v: 1 }, { k: 2 }, { k: 1 }],
       all: [1, 2, 3, 1],
     });
-    await c.updateOne({ _id: 1 }, { $pull: { nums: 5, items: { k: 1 } } });
+    await c.updateOne({ _id: 1 }, update({ $pull: { nums: 5, items: { k: 1 } } }));
     expect(await c.findOne({ _id: 1 }, { projection: { all: 0 } })).toEqual({
       _id: 1,
       nums: [1, 2, 3],
       items: [{ k: 2 }],
     });
-    await c.updateOne({ _id: 1 }, { $pull: { nums: { $gte: 2 } }, $pullAll: { all: [1, 2] } });
+    await c.updateOne({ _id: 1 }, update({ $pull: { nums: { $gte: 2 } }, $pullAll: { all: [1, 2] } }));
     expect(await c.findOne({ _id: 1 }, { projection: { items: 0 } })).toEqual({
       _id: 1,
       nums: [1],
@@ -367,7 +367,7 @@ describe("update errors", () => {
 
   it("refuses $push on a non-array (2 BadValue)", async () => {
     const c = await withDoc({ _id: 1, b: "x" });
-    const err = await serverError(c.updateOne({ _id: 1 }, { $push: { b: 1 } }));
+    const err = await serverError(c.updateOne({ _id: 1 }, update({ $push: { b: 1 } })));
     expect(err.code).toBe(2);
     expect(err.message).toContain("must be an array but is of type string");
   });

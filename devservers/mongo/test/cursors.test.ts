@@ -1,6 +1,6 @@
 import type { Db } from "mongodb";
 import { describe, expect, it } from "vitest";
-import { serverError, setupMongo } from "./support";
+import { type AnyDoc, serverError, setupMongo } from "./support";
 
 const mongo = setupMongo();
 
@@ -9,7 +9,7 @@ const big = { useBigInt64: true } as const;
 
 async function seeded(n: number): Promise<Db> {
   const db = mongo.db();
-  await db.collection("c").insertMany(Array.from({ length: n }, (_, i) => ({ _id: i, v: i })));
+  await db.collection<AnyDoc>("c").insertMany(Array.from({ length: n }, (_, i) => ({ _id: i, v: i })));
   return db;
 }
 
@@ -17,7 +17,8 @@ describe("cursors through the driver", () => {
   it("iterates every document across many small batches", async () => {
     const db = await seeded(25);
     const seen: number[] = [];
-    for await (const doc of db.collection("c").find({}).sort({ _id: 1 }).batchSize(3)) seen.push(doc._id);
+    for await (const doc of db.collection<AnyDoc>("c").find({}).sort({ _id: 1 }).batchSize(3))
+      seen.push(doc._id);
     expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => i));
   });
 

@@ -9,6 +9,7 @@ import path from "node:path";
 import { type Document, MongoBulkWriteError, MongoClient, MongoError, MongoServerError } from "mongodb";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { type MongoProcess, spawnMongo } from "./mongo-process";
+import type { AnyDoc } from "./support";
 
 type Doc = { _id: string; u: string; v: number; n: number; pad: string };
 /** What a key holds: a document, or null when it is absent. */
@@ -62,7 +63,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A network-level failure (the server was killed), as opposed to an answer from the server. */
 function serverGone(error: unknown): boolean {
-  if (error instanceof MongoBulkWriteError) return error.writeErrors.length === 0;
+  if (error instanceof MongoBulkWriteError) return [error.writeErrors].flat().length === 0;
   return error instanceof MongoError && !(error instanceof MongoServerError);
 }
 
@@ -207,7 +208,7 @@ describe("durability", () => {
     let client = await connect(server.uri);
     const db = client.db("app");
     await db.createCollection("empty");
-    const posts = db.collection<Document>("posts");
+    const posts = db.collection<AnyDoc>("posts");
     await posts.createIndex({ slug: 1 }, { unique: true });
     await posts.createIndex({ tenant: 1, at: -1 }, { name: "tenant_recent" });
     await posts.createIndex({ handle: 1 }, { sparse: true, unique: true });

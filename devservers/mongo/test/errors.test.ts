@@ -1,3 +1,4 @@
+import { UUID } from "mongodb";
 import { describe, expect, it } from "vitest";
 import { serverError, setupMongo } from "./support";
 
@@ -56,6 +57,13 @@ describe("command errors", () => {
     await c.updateOne({ a: 1 }, { $set: { b: 1 } }, { writeConcern: { w: 1 }, comment: "u" });
     await c.deleteOne({ a: 2 }, { writeConcern: { w: 1, wtimeoutMS: 1000 } });
     expect(await c.countDocuments()).toBe(1);
+  });
+
+  it("accepts an explicit lsid", async () => {
+    const db = mongo.db();
+    await db.collection("c").insertOne({ a: 1 });
+    const res = await db.command({ find: "c", filter: {}, lsid: { id: new UUID() } });
+    expect(res.cursor.firstBatch).toHaveLength(1);
   });
 });
 

@@ -1,10 +1,10 @@
 import { ObjectId } from "mongodb";
 import { describe, expect, it } from "vitest";
-import { serverError, setupMongo } from "./support";
+import { type AnyDoc, serverError, setupMongo } from "./support";
 
 const mongo = setupMongo();
 
-type Doc = { _id: number | ObjectId; k?: string; n?: number; [key: string]: unknown };
+type Doc = AnyDoc;
 
 async function seeded() {
   const c = mongo.db().collection<Doc>("c");

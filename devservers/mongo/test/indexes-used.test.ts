@@ -5,7 +5,7 @@
  */
 import { type Collection, type Document, Double, Long, MongoServerError } from "mongodb";
 import { describe, expect, it } from "vitest";
-import { serverError, setupMongo } from "./support";
+import { serverError, setupMongo, update } from "./support";
 
 const mongo = setupMongo();
 
@@ -76,7 +76,7 @@ describe("unique indexes", () => {
     const err = await serverError(c.insertOne({ _id: 3, tags: ["z", "b"] } as Document));
     expect(err.code).toBe(11000);
     expect(err.keyValue).toEqual({ tags: "b" });
-    await c.updateOne({ _id: 1 } as Document, { $pull: { tags: "b" } });
+    await c.updateOne({ _id: 1 } as Document, update({ $pull: { tags: "b" } }));
     await c.insertOne({ _id: 3, tags: ["z", "b"] } as Document);
     expect(await c.countDocuments()).toBe(3);
   });

@@ -5,7 +5,14 @@
  * Without that variable each test file starts one embedded server of its own.
  */
 import { randomBytes } from "node:crypto";
-import { type Db, MongoClient, type MongoClientOptions, MongoServerError } from "mongodb";
+import {
+  type Db,
+  type Document,
+  MongoClient,
+  type MongoClientOptions,
+  MongoServerError,
+  type UpdateFilter,
+} from "mongodb";
 import { afterAll, afterEach, beforeAll } from "vitest";
 
 export interface MongoContext {
@@ -84,4 +91,16 @@ export async function serverError(operation: Promise<unknown>): Promise<MongoSer
     throw error;
   }
   throw new Error("expected the server to reject the operation, but it succeeded");
+}
+
+/**
+ * The schema of collections whose tests store documents of every shape (`_id` of any type, operators
+ * on any path): the driver's generic filter and update types only accept all of them for `any`.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see above
+export type AnyDoc = any;
+
+/** An update the driver's generic types reject for an `any` schema ($push, $pull…): passed as is. */
+export function update(u: Document): UpdateFilter<AnyDoc> {
+  return u as UpdateFilter<AnyDoc>;
 }
