@@ -34,7 +34,7 @@ export default async function HomePage() {
       <SiteHeader user={user} />
       <main id="main">
         <section className="relative overflow-hidden border-b border-line bg-[radial-gradient(ellipse_at_top_right,var(--color-accent-soft),transparent_55%)]">
-          <div className="mx-auto max-w-6xl px-4 pt-16 pb-20 sm:px-6 sm:pt-24 sm:pb-28">
+          <div className="mx-auto max-w-6xl px-4 pt-12 pb-16 sm:px-6 sm:pt-24 sm:pb-28">
             <p className="text-sm font-semibold tracking-wide text-accent uppercase">
               Blogging, done properly
             </p>
@@ -57,11 +57,11 @@ export default async function HomePage() {
           </div>
         </section>
 
-        <section aria-labelledby="features-title" className="mx-auto max-w-6xl px-4 py-16 sm:px-6">
+        <section aria-labelledby="features-title" className="mx-auto max-w-6xl px-4 py-12 sm:px-6 sm:py-16">
           <h2 id="features-title" className="sr-only">
             Why Conduit
           </h2>
-          <ul className="grid gap-6 sm:grid-cols-3">
+          <ul className="grid gap-4 sm:grid-cols-3 sm:gap-6">
             {FEATURES.map((f, i) => (
               <li key={f.title} className="rounded-card border border-line bg-surface p-6 shadow-card">
                 <span className="font-mono text-xs text-muted">0{i + 1}</span>
