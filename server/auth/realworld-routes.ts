@@ -1,3 +1,10 @@
+import {
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+} from "mongodb";
+import { log } from "../log";
 import { getServices } from "../services/container";
 import { getRateLimiter } from "./rate-limit";
 import { createRealWorldUsersHandlers } from "./realworld-users";
@@ -9,10 +16,30 @@ const handlers = createRealWorldUsersHandlers({
   rateLimiter: getRateLimiter,
 });
 
+/** Records the signing kid once, and answers an unexpected failure in the RealWorld error shape. */
 function withStartup(handler: (req: Request) => Promise<Response>) {
-  return (req: Request): Promise<Response> => {
+  return async (req: Request): Promise<Response> => {
     void recordSigningKeyOnce();
-    return handler(req);
+    try {
+      return await handler(req);
+    } catch (error) {
+      // A failed connect closes the topology under concurrent operations, so any of these means "down".
+      const unavailable = [
+        MongoNetworkError,
+        MongoServerSelectionError,
+        MongoTopologyClosedError,
+        MongoNotConnectedError,
+      ].some((type) => error instanceof type);
+      log.error({ err: error, path: new URL(req.url).pathname }, "users endpoint failed");
+      return Response.json(
+        {
+          errors: {
+            body: [unavailable ? "The service is unavailable. Try again shortly." : "Something went wrong."],
+          },
+        },
+        { status: unavailable ? 503 : 500 },
+      );
+    }
   };
 }
 

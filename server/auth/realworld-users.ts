@@ -2,7 +2,6 @@ import { z } from "zod";
 import type { UserDoc } from "../db";
 import { isAppError } from "../errors";
 import { clientIpOf } from "../http/request-meta";
-import { log } from "../log";
 import { allIssues, signInInput, signUpInput } from "../services/users/user-input";
 import type { UsersService } from "../services/users/users-service";
 import { signToken } from "./jwt";
@@ -74,8 +73,7 @@ export function createRealWorldUsersHandlers(deps: RealWorldUsersDeps) {
         if (isAppError(error) && (error.code === "CONFLICT" || error.code === "BAD_REQUEST")) {
           return errors(422, error.message);
         }
-        log.error({ err: error }, "sign-up failed");
-        return errors(500, "Something went wrong. Please try again.");
+        throw error;
       }
     },
 
