@@ -89,7 +89,12 @@ export function buildAuthOptions(deps: AuthOptionsDeps = {}): NextAuthOptions {
         const limit = await hitSignIn(rateLimiter(), ip, email);
         // next-auth hands a thrown message to the client as `error` (shown by the sign-in form).
         if (!limit.allowed) throw new Error(tooManyAttemptsMessage(limit));
-        const user = await users().verifyPassword(email, password);
+        const user = await users()
+          .verifyPassword(email, password)
+          .catch((error: unknown) => {
+            log.error({ err: error }, "credentials sign-in failed");
+            throw new Error("Sign-in is unavailable right now. Try again shortly.");
+          });
         if (!user) return null;
         await rateLimiter().reset("signin", ip, email);
         return toNextAuthUser(users().toSessionUser(user));
