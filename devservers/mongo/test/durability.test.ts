@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Document, MongoBulkWriteError, MongoClient, MongoError, MongoServerError } from "mongodb";
+import { MongoBulkWriteError, MongoClient, MongoError, MongoServerError } from "mongodb";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { type MongoProcess, spawnMongo } from "./mongo-process";
 import type { AnyDoc } from "./support";
