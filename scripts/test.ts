@@ -7,6 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
+import { randomAuthSecrets } from "./lib/auth-secret";
 
 const root = path.resolve(import.meta.dirname, "..");
 const out = path.join(root, ".data", "test-results");
@@ -23,8 +24,8 @@ function run(label: string, cmd: string, args: string[], env: Record<string, str
   return r.status === 0;
 }
 
-function check(label: string, cmd: string, args: string[]): boolean {
-  const ok = run(label, cmd, args);
+function check(label: string, cmd: string, args: string[], env: Record<string, string> = {}): boolean {
+  const ok = run(label, cmd, args, env);
   if (ok) passed++;
   else failed++;
   summary.push(`${label}: ${ok ? "ok" : "FAILED"}`);
@@ -64,7 +65,14 @@ if (want("unit")) {
 }
 
 let built = true;
-if (want("build") || want("e2e")) built = check("next build", "npx", ["next", "build"]);
+// Production mode insists on AUTH_SECRETS, also while pages are collected at build time; a
+// throwaway one keeps the build self-contained (the e2e server gets its own at start).
+if (want("build") || want("e2e")) {
+  built = check("next build", "npx", ["next", "build"], {
+    AUTH_SECRETS: process.env.AUTH_SECRETS || randomAuthSecrets(),
+    NEXT_TELEMETRY_DISABLED: "1",
+  });
+}
 
 if (want("e2e")) {
   if (!existsSync(path.join(root, "playwright.config.ts"))) {
