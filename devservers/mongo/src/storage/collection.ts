@@ -1,7 +1,9 @@
 import { type Binary, UUID } from "bson";
+import { serializeToBuffer } from "../bson-buffer";
 import { mongoError } from "../errors";
 import { encodeKey } from "../query/compare";
 import type { Doc } from "../query/paths";
+import { BsonDocMap } from "./bson-doc-map";
 import { type IndexSpec, IndexStore } from "./index-store";
 
 export interface CollectionInfo {
@@ -13,7 +15,7 @@ export interface CollectionInfo {
 
 /** Something that records every physical change so it survives a crash (the journal). */
 export interface ChangeSink {
-  putDoc(ns: string, doc: Doc): void;
+  putDoc(ns: string, bytes: Buffer): void;
   deleteDoc(ns: string, id: unknown): void;
   putIndex(ns: string, spec: IndexSpec): void;
   dropIndex(ns: string, name: string): void;
@@ -23,7 +25,7 @@ export const ID_INDEX: IndexSpec = { v: 2, key: { _id: 1 }, name: "_id_" };
 
 /** Documents by encoded `_id`, plus their indexes. Enforces unique keys before any change. */
 export class Collection {
-  readonly docs = new Map<string, Doc>();
+  readonly docs = new BsonDocMap();
   readonly indexes: IndexStore[] = [new IndexStore(ID_INDEX)];
   /** Set when anything changed since the last snapshot. */
   dirty = true;
@@ -69,9 +71,10 @@ export class Collection {
     this.indexes.forEach((ix, i) => {
       ix.add(id, newKeys[i]!);
     });
-    this.docs.set(id, doc);
+    const bytes = serializeToBuffer(doc);
+    this.docs.set(id, bytes);
     this.dirty = true;
-    this.sink?.putDoc(this.ns, doc);
+    this.sink?.putDoc(this.ns, bytes);
   }
 
   insert(doc: Doc): void {
@@ -99,7 +102,7 @@ export class Collection {
   /** Builds an index over existing documents; a unique violation aborts without a trace. */
   addIndex(spec: IndexSpec, opts: { replay?: boolean } = {}): void {
     const ix = new IndexStore(spec);
-    for (const [id, doc] of this.docs) {
+    for (const [id, doc] of this.docs.entries()) {
       const keys = ix.keysOf(doc);
       if (!opts.replay) {
         const hit = ix.conflict(keys, id);

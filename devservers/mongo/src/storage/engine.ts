@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { Binary, Document } from "bson";
+import { Binary, type Document, deserialize } from "bson";
 import type { Doc } from "../query/paths";
 import { Catalog, type CatalogSink } from "./catalog";
 import type { IndexSpec } from "./index-store";
@@ -61,7 +61,8 @@ export class StorageEngine implements CatalogSink {
     switch (r.t) {
       case "put": {
         const [db, name] = splitNs(r.ns);
-        c.ensureCollection(db, name).put(r.doc, { replay: true });
+        const doc = deserialize((r.raw as Binary).buffer, { promoteLongs: true, promoteValues: true });
+        c.ensureCollection(db, name).put(doc, { replay: true });
         break;
       }
       case "del": {
@@ -170,8 +171,8 @@ export class StorageEngine implements CatalogSink {
   }
 
   // CatalogSink: every change becomes one journal record.
-  putDoc(ns: string, doc: Doc): void {
-    this.journal.append({ t: "put", ns, doc });
+  putDoc(ns: string, bytes: Buffer): void {
+    this.journal.append({ t: "put", ns, raw: new Binary(bytes) });
   }
   deleteDoc(ns: string, id: unknown): void {
     this.journal.append({ t: "del", ns, id });

@@ -1,6 +1,7 @@
 import { Query } from "mingo";
 import { compareValues, encodeKey } from "../query/compare";
 import { type Doc, valuesAtPath } from "../query/paths";
+import { SortedList } from "./sorted-list";
 
 export interface IndexSpec {
   v: 2;
@@ -26,8 +27,9 @@ export class IndexStore {
   readonly directions: number[];
   readonly unique: boolean;
   multikey = false;
-  private readonly byKey = new Map<string, Set<string>>();
-  private readonly sorted: IndexEntry[] = [];
+  /** One id, or a Set once several documents share the key (saves a Set per unique key). */
+  private readonly byKey = new Map<string, string | Set<string>>();
+  private readonly sorted: SortedList<IndexEntry>;
   private readonly partial?: Query;
 
   constructor(readonly spec: IndexSpec) {
@@ -35,6 +37,9 @@ export class IndexStore {
     this.directions = this.fields.map((f) => (spec.key[f] === -1 ? -1 : 1));
     this.unique = spec.unique === true;
     if (spec.partialFilterExpression) this.partial = new Query(spec.partialFilterExpression);
+    this.sorted = new SortedList(
+      (a, b) => this.compareKeys(a.key, b.key) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
   }
 
   get name(): string {
@@ -69,7 +74,9 @@ export class IndexStore {
     if (!this.unique) return undefined;
     for (const key of keys) {
       const ids = this.byKey.get(encodeTuple(key));
-      if (ids) for (const id of ids) if (id !== selfId) return { key, id };
+      if (typeof ids === "string") {
+        if (ids !== selfId) return { key, id: ids };
+      } else if (ids) for (const id of ids) if (id !== selfId) return { key, id };
     }
     return undefined;
   }
@@ -77,14 +84,12 @@ export class IndexStore {
   add(id: string, keys: unknown[][]): void {
     for (const key of keys) {
       const k = encodeTuple(key);
-      let ids = this.byKey.get(k);
-      if (!ids) {
-        ids = new Set();
-        this.byKey.set(k, ids);
-      }
-      ids.add(id);
-      const entry = { key, id };
-      this.sorted.splice(this.lowerBound(entry), 0, entry);
+      const ids = this.byKey.get(k);
+      if (ids === undefined) this.byKey.set(k, id);
+      else if (typeof ids === "string") {
+        if (ids !== id) this.byKey.set(k, new Set([ids, id]));
+      } else ids.add(id);
+      this.sorted.insert({ key, id });
     }
   }
 
@@ -92,23 +97,23 @@ export class IndexStore {
     for (const key of keys) {
       const k = encodeTuple(key);
       const ids = this.byKey.get(k);
-      if (ids) {
+      if (ids === id) this.byKey.delete(k);
+      else if (typeof ids === "object") {
         ids.delete(id);
         if (ids.size === 0) this.byKey.delete(k);
       }
-      const at = this.lowerBound({ key, id });
-      const e = this.sorted[at];
-      if (e && e.id === id && this.compareKeys(e.key, key) === 0) this.sorted.splice(at, 1);
+      this.sorted.remove({ key, id });
     }
   }
 
   /** Ids whose key equals `key` exactly (all index fields). */
   idsForKey(key: unknown[]): Iterable<string> {
-    return this.byKey.get(encodeTuple(key)) ?? [];
+    const ids = this.byKey.get(encodeTuple(key));
+    return ids === undefined ? [] : typeof ids === "string" ? [ids] : ids;
   }
 
   get size(): number {
-    return this.sorted.length;
+    return this.sorted.size;
   }
 
   /**
@@ -135,32 +140,7 @@ export class IndexStore {
       }
       return 0;
     };
-    // Binary-search the first entry not below the range, then walk while inside it.
-    let lo = 0;
-    let hi = this.sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (inRange(this.sorted[mid]!) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    let end = lo;
-    let hi2 = this.sorted.length;
-    while (end < hi2) {
-      const mid = (end + hi2) >>> 1;
-      if (inRange(this.sorted[mid]!) <= 0) end = mid + 1;
-      else hi2 = mid;
-    }
-    if (reverse) {
-      for (let i = end - 1; i >= lo; i--) {
-        const e = this.sorted[i]!;
-        if (inRange(e) === 0) yield e;
-      }
-    } else {
-      for (let i = lo; i < end; i++) {
-        const e = this.sorted[i]!;
-        if (inRange(e) === 0) yield e;
-      }
-    }
+    yield* this.sorted.range(inRange, reverse);
   }
 
   private compareKeys(a: unknown[], b: unknown[]): number {
@@ -169,19 +149,6 @@ export class IndexStore {
       if (c !== 0) return c;
     }
     return 0;
-  }
-
-  private lowerBound(entry: IndexEntry): number {
-    let lo = 0;
-    let hi = this.sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const e = this.sorted[mid]!;
-      const c = this.compareKeys(e.key, entry.key) || (e.id < entry.id ? -1 : e.id > entry.id ? 1 : 0);
-      if (c < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 }
 

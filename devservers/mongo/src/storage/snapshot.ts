@@ -40,8 +40,7 @@ export function writeCollectionSnapshot(dbpath: string, coll: Collection, gen: n
     const info = coll.info();
     const chunks: Buffer[] = [serializeToBuffer({ ...info, count: coll.docs.size })];
     let size = chunks[0]!.length;
-    for (const doc of coll.docs.values()) {
-      const b = serializeToBuffer(doc);
+    for (const b of coll.docs.rawValues()) {
       chunks.push(b);
       size += b.length;
       if (size > 8 << 20) {

@@ -1,0 +1,50 @@
+import { deserialize } from "bson";
+import type { Doc } from "../query/paths";
+
+const DESERIALIZE = { promoteLongs: true, promoteValues: true } as const;
+
+/**
+ * Documents keyed by encoded `_id`, held as BSON bytes rather than JS objects: a 100k-document
+ * collection then costs the GC 100k buffers instead of millions of small objects, and the bytes
+ * are reused for the journal and snapshots. Reads decode a fresh copy, so callers may mutate it.
+ */
+export class BsonDocMap {
+  private readonly map = new Map<string, Buffer>();
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  has(key: string): boolean {
+    return this.map.has(key);
+  }
+
+  get(key: string): Doc | undefined {
+    const bytes = this.map.get(key);
+    return bytes ? (deserialize(bytes, DESERIALIZE) as Doc) : undefined;
+  }
+
+  raw(key: string): Buffer | undefined {
+    return this.map.get(key);
+  }
+
+  set(key: string, bytes: Buffer): void {
+    this.map.set(key, bytes);
+  }
+
+  delete(key: string): boolean {
+    return this.map.delete(key);
+  }
+
+  *values(): Generator<Doc> {
+    for (const bytes of this.map.values()) yield deserialize(bytes, DESERIALIZE) as Doc;
+  }
+
+  *entries(): Generator<[string, Doc]> {
+    for (const [k, bytes] of this.map) yield [k, deserialize(bytes, DESERIALIZE) as Doc];
+  }
+
+  rawValues(): IterableIterator<Buffer> {
+    return this.map.values();
+  }
+}
