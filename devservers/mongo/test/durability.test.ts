@@ -130,6 +130,78 @@ async function writer(
   }
 }
 
+/** A collection's state for the DDL writer: "-" when absent, else its secondary index names. */
+type Ddl = { confirmed: string; pending?: string };
+const ABSENT = "-";
+const withIndex = (s: string, name: string) => [...s.split(",").filter(Boolean), name].sort().join(",");
+const withoutIndex = (s: string, name: string) =>
+  s
+    .split(",")
+    .filter((n) => n && n !== name)
+    .join(",");
+
+/** Creates and drops collections and indexes in database "ddl", tracking each acknowledged change. */
+async function ddlWriter(client: MongoClient, round: number, ddl: Map<string, Ddl>, acks: { n: number }) {
+  const db = client.db("ddl");
+  let seq = 0;
+  for (;;) {
+    const live = [...ddl.entries()].filter(([, t]) => t.confirmed !== ABSENT);
+    const roll = rand(10);
+    try {
+      if (live.length < 3 || roll < 3) {
+        const name = `c${round}_${seq++}`;
+        ddl.set(name, { confirmed: ABSENT, pending: "" });
+        await db.createCollection(name);
+        ddl.set(name, { confirmed: "" });
+      } else if (roll < 7) {
+        const [name, t] = live[rand(live.length)]!;
+        const field = `f${round}_${seq++}`;
+        const next = withIndex(t.confirmed, `${field}_1`);
+        ddl.set(name, { confirmed: t.confirmed, pending: next });
+        await db.collection(name).createIndex({ [field]: 1 });
+        ddl.set(name, { confirmed: next });
+      } else if (roll < 9) {
+        const [name, t] = live[rand(live.length)]!;
+        const index = t.confirmed.split(",").filter(Boolean)[0];
+        if (!index) continue;
+        const next = withoutIndex(t.confirmed, index);
+        ddl.set(name, { confirmed: t.confirmed, pending: next });
+        await db.collection(name).dropIndex(index);
+        ddl.set(name, { confirmed: next });
+      } else {
+        const [name, t] = live[rand(live.length)]!;
+        ddl.set(name, { confirmed: t.confirmed, pending: ABSENT });
+        await db.collection(name).drop();
+        ddl.set(name, { confirmed: ABSENT });
+      }
+      acks.n++;
+    } catch (error) {
+      if (serverGone(error)) return;
+      throw error;
+    }
+  }
+}
+
+async function verifyDdl(client: MongoClient, ddl: Map<string, Ddl>): Promise<void> {
+  const db = client.db("ddl");
+  const names = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+  for (const name of names) expect(ddl.has(name), `unexpected collection ${name}`).toBe(true);
+  for (const [name, t] of ddl) {
+    let got = ABSENT;
+    if (names.has(name)) {
+      const indexes = await db.collection(name).indexes();
+      got = indexes
+        .map((i) => String(i.name))
+        .filter((n) => n !== "_id_")
+        .sort()
+        .join(",");
+    }
+    const allowed = t.pending === undefined ? [t.confirmed] : [t.confirmed, t.pending];
+    expect(allowed, `collection ${name}: got "${got}", acknowledged "${t.confirmed}"`).toContain(got);
+    ddl.set(name, { confirmed: got });
+  }
+}
+
 /** Compares what the restarted server holds with what was acknowledged; resolves pending writes. */
 async function verify(client: MongoClient, keys: Map<string, Tracked>): Promise<number> {
   const coll = client.db("storm").collection<Doc>("docs");
@@ -151,9 +223,10 @@ async function verify(client: MongoClient, keys: Map<string, Tracked>): Promise<
 }
 
 describe("durability", () => {
-  it("loses no acknowledged write when killed with -9 during a write storm (3 rounds)", async () => {
+  it("loses no acknowledged write or DDL change when killed with -9 during a write storm (3 rounds)", async () => {
     const dbpath = await tempDir();
     const keys = new Map<string, Tracked>();
+    const ddl = new Map<string, Ddl>();
     let server = await start(dbpath);
     {
       const setup = await connect(server.uri);
@@ -165,7 +238,10 @@ describe("durability", () => {
       await marker.insertOne({ _id: round as never, at: round });
 
       const acks = { n: 0 };
-      const storm = Promise.all(writers.map((c, w) => writer(c, w, round, keys, acks)));
+      const storm = Promise.all([
+        ...writers.map((c, w) => writer(c, w, round, keys, acks)),
+        ddlWriter(writers[0]!, round, ddl, acks),
+      ]);
       while (acks.n < 200) await sleep(5);
       await sleep(rand(400));
       process.kill(server.pid, "SIGKILL");
@@ -178,6 +254,7 @@ describe("durability", () => {
       server = await start(dbpath);
       const reader = await connect(server.uri);
       await verify(reader, keys);
+      await verifyDdl(reader, ddl);
       const db = reader.db("storm");
       for (let r = 0; r <= round; r++) {
         expect(await db.collection(`round${r}`).find().toArray()).toEqual([{ _id: r, at: r }]);
@@ -198,6 +275,8 @@ describe("durability", () => {
     }
     const liveCount = [...keys.values()].filter((t) => t.confirmed !== null).length;
     expect(liveCount).toBeGreaterThan(0);
+    expect(ddl.size).toBeGreaterThan(3);
+    console.info(`durability: ${keys.size} keys (${liveCount} live), ${ddl.size} collections tracked`);
     const final = await server.stop("SIGTERM");
     expect(final.code).toBe(0);
   });
