@@ -331,6 +331,16 @@ describe("find options", () => {
     expect(ids(await c.find({}).toArray())).toEqual([3, 1, 2]);
   });
 
+  it("keeps natural order through updates; a re-inserted document goes last", async () => {
+    const c = mongo.db().collection<Doc>("c");
+    for (const id of [3, 1, 2]) await c.insertOne({ _id: id });
+    await c.updateOne({ _id: 3 }, { $set: { pad: "x".repeat(10_000) } });
+    expect(ids(await c.find({}, { projection: { _id: 1 } }).toArray())).toEqual([3, 1, 2]);
+    await c.deleteOne({ _id: 1 });
+    await c.insertOne({ _id: 1 });
+    expect(ids(await c.find({}, { projection: { _id: 1 } }).toArray())).toEqual([3, 2, 1]);
+  });
+
   it("projects by inclusion, keeping document order with _id first", async () => {
     const c = await seeded(people);
     const doc = await c.findOne({ _id: 1 }, { projection: { name: 1, age: 1 } });

@@ -188,6 +188,22 @@ describe("insert", () => {
     expect(last?.big.length).toBe(1024 * 1024);
   });
 
+  it("stores and returns a document of 15 MB", async () => {
+    const c = mongo.db().collection<AnyDoc>("c");
+    const big = "y".repeat(15 * 1024 * 1024);
+    await c.insertOne({ _id: 1, big });
+    const back = await c.findOne({ _id: 1 });
+    expect(back?.big.length).toBe(big.length);
+    expect(back?.big === big).toBe(true);
+  });
+
+  it("rejects an invalid collection name (73 InvalidNamespace)", async () => {
+    const c = mongo.db().collection("a$b");
+    const err = await serverError(c.insertOne({ a: 1 }));
+    expect(err.code).toBe(73);
+    expect(err.codeName).toBe("InvalidNamespace");
+  });
+
   it("rejects a document over 16 MB", async () => {
     const c = mongo.db().collection<AnyDoc>("c");
     const err = await c.insertOne({ big: "x".repeat(17 * 1024 * 1024) }).catch((e: Error) => e);

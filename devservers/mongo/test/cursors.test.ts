@@ -137,6 +137,14 @@ describe("find / getMore / killCursors commands", () => {
     expect(stillOpen.cursor.nextBatch).toHaveLength(1);
   });
 
+  it("continues a cursor from another connection", async () => {
+    const db = await seeded(6);
+    const first = await db.command({ find: "c", sort: { _id: 1 }, batchSize: 2 }, big);
+    const other = await mongo.connect();
+    const rest = await other.db(db.databaseName).command({ getMore: first.cursor.id, collection: "c" }, big);
+    expect(rest.cursor.nextBatch.map((d: { _id: number }) => Number(d._id))).toEqual([2, 3, 4, 5]);
+  });
+
   it("gives distinct ids to concurrently open cursors", async () => {
     const db = await seeded(10);
     const results = await Promise.all(

@@ -222,6 +222,7 @@ async function verify(client: MongoClient, keys: Map<string, Tracked>): Promise<
   return pendingResolved;
 }
 
+// Child processes on two shared cores: allow far more than the usual few seconds per restart.
 describe("durability", () => {
   it("loses no acknowledged write or DDL change when killed with -9 during a write storm (3 rounds)", async () => {
     const dbpath = await tempDir();
@@ -279,7 +280,7 @@ describe("durability", () => {
     console.info(`durability: ${keys.size} keys (${liveCount} live), ${ddl.size} collections tracked`);
     const final = await server.stop("SIGTERM");
     expect(final.code).toBe(0);
-  });
+  }, 300_000);
 
   it("keeps databases, collections, indexes and documents across a SIGTERM restart", async () => {
     const dbpath = await tempDir();
@@ -345,7 +346,7 @@ describe("durability", () => {
       await client.close();
       expect((await server.stop("SIGTERM")).code).toBe(0);
     }
-  });
+  }, 300_000);
 
   it("stops on SIGINT too, and starts again on an empty dbpath", async () => {
     const dbpath = await tempDir();

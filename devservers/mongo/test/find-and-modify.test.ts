@@ -86,6 +86,17 @@ describe("findOneAndUpdate", () => {
     expect(none).toMatchObject({ ok: 1, value: null, lastErrorObject: { n: 0, updatedExisting: false } });
   });
 
+  it("applies arrayFilters", async () => {
+    const c = mongo.db().collection<Doc>("c");
+    await c.insertOne({ _id: 1, g: [1, 5, 9] });
+    const after = await c.findOneAndUpdate(
+      { _id: 1 },
+      { $set: { "g.$[big]": 0 } },
+      { arrayFilters: [{ big: { $gt: 4 } }], returnDocument: "after" },
+    );
+    expect(after).toEqual({ _id: 1, g: [1, 0, 0] });
+  });
+
   it("accepts a pipeline update", async () => {
     const c = await seeded();
     const after = await c.findOneAndUpdate({ _id: 1 }, [{ $set: { double: { $multiply: ["$n", 2] } } }], {

@@ -89,6 +89,14 @@ describe("admin commands", () => {
     expect(await db.collection("c").countDocuments()).toBe(0);
   });
 
+  it("forgets a database once its last collection is dropped", async () => {
+    const db = mongo.db();
+    await db.collection("only").insertOne({ a: 1 });
+    await db.collection("only").drop();
+    const res = await db.admin().listDatabases({ nameOnly: true, filter: { name: db.databaseName } });
+    expect(res.databases).toEqual([]);
+  });
+
   it("lists a database created by createCollection alone", async () => {
     const db = mongo.db();
     await db.createCollection("only");
