@@ -21,8 +21,13 @@ export interface Person {
 }
 
 export function newPerson(): Person {
-  const id = unique("e2e");
-  return { name: `Writer ${id}`, email: `${id}@example.test`, username: id, password: `pw-${id}-long` };
+  const id = randomBytes(4).toString("hex");
+  return {
+    name: `Writer ${id}`,
+    email: `e2e-${id}@example.test`,
+    username: `e2e_${id}`,
+    password: `pw-${id}-long`,
+  };
 }
 
 /** A screenshot in this test's folder under test-results/ (gitignored). */
