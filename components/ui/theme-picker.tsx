@@ -30,8 +30,11 @@ function ThemePreview({ theme, name }: { theme: ThemeName; name: string }) {
         <div className="site-heading text-sm leading-tight">A first post</div>
         <div className="h-1.5 w-full rounded-full opacity-25" style={{ background: "var(--site-ink)" }} />
         <div className="h-1.5 w-4/5 rounded-full opacity-25" style={{ background: "var(--site-ink)" }} />
-        <div className="site-heading pt-1 text-sm leading-tight">Another one</div>
-        <div className="h-1.5 w-3/5 rounded-full opacity-25" style={{ background: "var(--site-ink)" }} />
+        <div className="site-heading hidden pt-1 text-sm leading-tight sm:block">Another one</div>
+        <div
+          className="hidden h-1.5 w-3/5 rounded-full opacity-25 sm:block"
+          style={{ background: "var(--site-ink)" }}
+        />
       </div>
     </div>
   );
