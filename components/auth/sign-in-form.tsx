@@ -19,6 +19,16 @@ function validate(email: string, password: string): Errors {
   return errors;
 }
 
+/**
+ * next-auth reports a failed password as "CredentialsSignin"; the authorize step throws
+ * sentences (rate limit, service unavailable) that are meant to be shown as they are.
+ */
+function signInErrorMessage(error: string | null | undefined): string {
+  if (!error || error === "CredentialsSignin") return "That e-mail and password don't match an account.";
+  if (/\s/.test(error) && error.length < 200) return error;
+  return "We couldn't sign you in. Please try again.";
+}
+
 export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string; initialError?: string }) {
   const router = useRouter();
   const [errors, setErrors] = useState<Errors>({});
@@ -39,11 +49,7 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
     try {
       const result = await signIn("credentials", { email: email.trim(), password, redirect: false });
       if (!result || result.error) {
-        setFormError(
-          result?.error === "CredentialsSignin" || !result
-            ? "That e-mail and password don't match an account."
-            : "We couldn't sign you in. Please try again.",
-        );
+        setFormError(signInErrorMessage(result?.error));
         setPending(false);
         return;
       }
