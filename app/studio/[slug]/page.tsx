@@ -6,6 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { signedInBlogHref } from "@/server/auth/bridge-url";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -29,7 +30,11 @@ export default async function StudioOverviewPage({ params }: { params: Promise<{
     {
       label: "Address",
       value: (
-        <a href={blog.url} title={host} className="block truncate font-medium text-accent hover:underline">
+        <a
+          href={signedInBlogHref(blog.slug)}
+          title={host}
+          className="block truncate font-medium text-accent hover:underline"
+        >
           {host}
         </a>
       ),
