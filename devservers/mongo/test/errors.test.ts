@@ -24,6 +24,31 @@ describe("command errors", () => {
     expect(ins.message).toBe("BSON field 'insert.bogus' is an unknown field.");
   });
 
+  it("rejects an unknown top-level field in every CRUD command (40415)", async () => {
+    const db = mongo.db();
+    await db.collection("c").insertOne({ a: 1 });
+    const commands = [
+      { update: "c", updates: [{ q: {}, u: { $set: { a: 2 } } }] },
+      { delete: "c", deletes: [{ q: {}, limit: 1 }] },
+      { aggregate: "c", pipeline: [], cursor: {} },
+      { count: "c" },
+      { distinct: "c", key: "a" },
+      { findAndModify: "c", query: {}, update: { $set: { a: 3 } } },
+      { createIndexes: "c", indexes: [{ key: { a: 1 }, name: "a_1" }] },
+    ];
+    for (const cmd of commands) {
+      const err = await serverError(db.command({ ...cmd, notAnOption: 1 }));
+      expect(err.code, JSON.stringify(cmd)).toBe(40415);
+      expect(err.message).toMatch(/^BSON field '\w+\.notAnOption' is an unknown field\.$/);
+    }
+    expect(
+      await db
+        .collection("c")
+        .find({}, { projection: { _id: 0 } })
+        .toArray(),
+    ).toEqual([{ a: 1 }]);
+  });
+
   it("missing required field: 40414", async () => {
     const db = mongo.db();
     const err = await serverError(db.command({ insert: "c" }));
