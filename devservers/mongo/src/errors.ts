@@ -52,10 +52,12 @@ const CODES = {
   InvalidIndexSpecificationOption: 197,
 } as const;
 
-export type CodeName = keyof typeof CODES;
+/** A named code, or mongod's `Location<code>` for assertions that only have a number. */
+export type CodeName = keyof typeof CODES | `Location${number}`;
 
 export function mongoError(codeName: CodeName, message: string, extra?: Record<string, unknown>) {
-  return new MongoServerError(CODES[codeName], codeName, message, extra);
+  const code = (CODES as Record<string, number>)[codeName] ?? Number(codeName.slice("Location".length));
+  return new MongoServerError(code, codeName, message, extra);
 }
 
 /** mingo and our own code throw plain Errors for bad operators; map them to mongod's codes. */

@@ -6,6 +6,7 @@ import { type Doc, isPlainObject } from "../query/paths";
 import { idFirst } from "../query/projection";
 import { parseSort, type SortSpec } from "../query/sort";
 import type { CommandHandler } from "./context";
+import { checkPipeline, expandCount } from "./pipeline-check";
 import { checkFields, optional } from "./validate";
 
 const STAGES = new Set([
@@ -71,6 +72,7 @@ export const aggregate: CommandHandler = (cmd, ctx) => {
     }
     return { s, i };
   });
+  checkPipeline(stages.map((x) => x.s as Doc));
   const coll = ctx.engine.catalog.collection(ctx.db, cmd.aggregate);
 
   // Leading $match/$sort/$skip/$limit run through the query planner so indexes serve them.
@@ -92,7 +94,7 @@ export const aggregate: CommandHandler = (cmd, ctx) => {
     }
   }
   let docs = runQuery(coll, { filter, sort, limit });
-  const rest = stages.slice(at).map((x) => x.s);
+  const rest = expandCount(stages.slice(at).map((x) => x.s as Doc));
   if (rest.length) {
     try {
       docs = new Aggregator(rest, {

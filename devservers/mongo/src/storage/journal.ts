@@ -4,6 +4,7 @@ import { type Document, deserialize } from "bson";
 import { serializeToBuffer } from "../bson-buffer";
 
 const RECORD_HEADER = 8; // u32 payload length, u32 crc32(payload)
+const MAX_IN_FLIGHT = 3;
 const DESERIALIZE = { promoteLongs: true, promoteValues: true } as const;
 
 interface Deferred {
@@ -28,20 +29,24 @@ function deferred(): Deferred {
  */
 export class Journal {
   private pending: Buffer[] = [];
-  private inFlight: Promise<void> | null = null;
   private next: Deferred | null = null;
+  /** Batches written but not yet acknowledged, oldest first; they resolve strictly in order. */
+  private inFlight: Promise<void>[] = [];
   private failed: unknown = null;
+  /** Where the next batch goes: batches are written with explicit offsets, so they may overlap. */
+  private offset: number;
   bytes: number;
 
   private constructor(
     readonly file: string,
     private readonly fd: number,
   ) {
-    this.bytes = fs.fstatSync(fd).size;
+    this.offset = fs.fstatSync(fd).size;
+    this.bytes = this.offset;
   }
 
   static open(file: string): Journal {
-    return new Journal(file, fs.openSync(file, "a"));
+    return new Journal(file, fs.openSync(file, fs.existsSync(file) ? "r+" : "w+"));
   }
 
   append(record: Document): void {
@@ -54,37 +59,61 @@ export class Journal {
   }
 
   get hasPending(): boolean {
-    return this.pending.length > 0 || this.inFlight !== null;
+    return this.pending.length > 0 || this.inFlight.length > 0;
   }
 
   /** Resolves once every record appended before this call is on disk. */
   sync(): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
-    if (this.pending.length === 0) return this.inFlight ?? Promise.resolve();
+    if (this.pending.length === 0) return this.inFlight[this.inFlight.length - 1] ?? Promise.resolve();
     if (!this.next) {
       this.next = deferred();
       // Let the other connections' requests of this event-loop turn join the same fsync.
-      if (!this.inFlight) setImmediate(() => this.flush());
+      setImmediate(() => this.flush());
     }
     return this.next.promise;
   }
 
-  private async flush(): Promise<void> {
-    const batch = this.next!;
+  /**
+   * One group commit: a positional write of everything pending, then fdatasync. Up to
+   * MAX_IN_FLIGHT commits overlap (fsync latency, not CPU, bounds acknowledged writes per
+   * second); each is acknowledged only after all earlier ones, so an acknowledged record never
+   * sits behind a hole.
+   */
+  private flush(): void {
+    const batch = this.next;
+    if (!batch) return;
+    if (this.inFlight.length >= MAX_IN_FLIGHT) {
+      void this.inFlight[0]!.then(
+        () => this.flush(),
+        () => this.flush(),
+      );
+      return;
+    }
     this.next = null;
     const data = Buffer.concat(this.pending);
     this.pending = [];
-    this.inFlight = batch.promise;
-    try {
-      await writeAll(this.fd, data);
+    const at = this.offset;
+    this.offset += data.length;
+    const previous = this.inFlight[this.inFlight.length - 1] ?? Promise.resolve();
+    const done = (async () => {
+      await writeAll(this.fd, data, at);
       await new Promise<void>((res, rej) => fs.fdatasync(this.fd, (e) => (e ? rej(e) : res())));
-      batch.resolve();
-    } catch (err) {
-      this.failed = err;
-      batch.reject(err);
-    }
-    this.inFlight = null;
-    if (this.next) void this.flush();
+      await previous;
+    })();
+    this.inFlight.push(batch.promise);
+    done.then(
+      () => batch.resolve(),
+      (err) => {
+        this.failed = err;
+        batch.reject(err);
+      },
+    );
+    void batch.promise
+      .catch(() => {})
+      .finally(() => {
+        this.inFlight.splice(this.inFlight.indexOf(batch.promise), 1);
+      });
   }
 
   close(): void {
@@ -92,12 +121,12 @@ export class Journal {
   }
 }
 
-function writeAll(fd: number, data: Buffer): Promise<void> {
+function writeAll(fd: number, data: Buffer, position: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const step = (offset: number) => {
-      if (offset >= data.length) return resolve();
-      fs.write(fd, data, offset, data.length - offset, null, (err, n) =>
-        err ? reject(err) : step(offset + n),
+    const step = (done: number) => {
+      if (done >= data.length) return resolve();
+      fs.write(fd, data, done, data.length - done, position + done, (err, n) =>
+        err ? reject(err) : step(done + n),
       );
     };
     step(0);
@@ -117,7 +146,7 @@ export function readJournal(file: string): Document[] {
     const len = data.readUInt32LE(offset);
     const crc = data.readUInt32LE(offset + 4);
     const end = offset + RECORD_HEADER + len;
-    if (end > data.length) break;
+    if (len < 5 || end > data.length) break; // a BSON document is at least 5 bytes; 0 = a hole
     const payload = data.subarray(offset + RECORD_HEADER, end);
     if (crc32(payload) !== crc) break;
     try {
