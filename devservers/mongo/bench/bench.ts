@@ -5,9 +5,9 @@
  * /work/shared/BENCHMARKS.md for the figures and the output format.
  */
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { type Collection, MongoClient } from "mongodb";
@@ -19,6 +19,8 @@ const BATCH = 1_000;
 const WRITERS = 16;
 const WARMUP_MS = 2_000;
 const MEASURE_MS = 10_000;
+/** Hard stop: the whole run must stay under 3 minutes even on a slow or stuck server. */
+const BUDGET_MS = 170_000;
 
 interface BenchDoc {
   _id: number;
@@ -121,6 +123,15 @@ async function main(): Promise<void> {
   let client: MongoClient | undefined;
   try {
     server = await spawnMongo(dbpath);
+    const pid = server.pid;
+    setTimeout(() => {
+      console.error(`bench:mongo: over the ${BUDGET_MS / 1000} s budget, giving up`);
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {}
+      rmSync(dbpath, { recursive: true, force: true });
+      process.exit(1);
+    }, BUDGET_MS).unref();
     client = await new MongoClient(server.uri, { maxPoolSize: 4 }).connect();
     const dbName = "bench";
     const coll = client.db(dbName).collection<BenchDoc>("docs");
@@ -179,7 +190,10 @@ async function main(): Promise<void> {
         ["server RSS at the end", "", "", "", `${round(rssEnd)} MB`],
       ]),
     );
-    console.log(`\ntotal ${round((performance.now() - started) / 1000)} s\n`);
+    const load = loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ");
+    console.log(`\ntotal ${round((performance.now() - started) / 1000)} s, machine load average ${load}\n`);
 
     const figures: Figure[] = [
       { name: "mongo_find_indexed_p99_ms", value: indexed.p99, unit: "ms", op: "<", target: 1 },
