@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { MongoBulkWriteError, MongoClient, MongoError, MongoServerError } from "mongodb";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { startMongo } from "../index";
 import { type MongoProcess, spawnMongo } from "./mongo-process";
 import type { AnyDoc } from "./support";
 
@@ -243,7 +244,16 @@ describe("durability", () => {
         ...writers.map((c, w) => writer(c, w, round, keys, acks)),
         ddlWriter(writers[0]!, round, ddl, acks),
       ]);
-      while (acks.n < 200) await sleep(5);
+      let settled = false;
+      void storm.then(
+        () => {
+          settled = true;
+        },
+        () => {
+          settled = true;
+        },
+      );
+      while (acks.n < 200 && !settled) await sleep(5);
       await sleep(rand(400));
       process.kill(server.pid, "SIGKILL");
       const exit = await server.exited;
@@ -347,6 +357,35 @@ describe("durability", () => {
       expect((await server.stop("SIGTERM")).code).toBe(0);
     }
   }, 300_000);
+
+  it("keeps data across stop() and startMongo() on the same dbpath, on 127.0.0.1 by default", async () => {
+    const dbpath = await tempDir();
+    const first = await startMongo({ dbpath, quiet: true });
+    expect(first.uri).toBe(`mongodb://127.0.0.1:${first.port}`);
+    const a = await connect(first.uri);
+    await a.db("api").collection("c").createIndex({ k: 1 }, { unique: true });
+    await a
+      .db("api")
+      .collection("c")
+      .insertMany([{ k: 1 }, { k: 2 }]);
+    await a.close();
+    await first.stop();
+    const second = await startMongo({ dbpath, quiet: true });
+    try {
+      const b = await connect(second.uri);
+      expect(
+        await b
+          .db("api")
+          .collection("c")
+          .find({}, { projection: { _id: 0 } })
+          .toArray(),
+      ).toEqual([{ k: 1 }, { k: 2 }]);
+      expect((await b.db("api").collection("c").indexes()).map((i) => i.name)).toEqual(["_id_", "k_1"]);
+      await b.close();
+    } finally {
+      await second.stop();
+    }
+  });
 
   it("stops on SIGINT too, and starts again on an empty dbpath", async () => {
     const dbpath = await tempDir();
