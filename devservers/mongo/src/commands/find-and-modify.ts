@@ -30,7 +30,7 @@ export const findAndModify: CommandHandler = (cmd, ctx) => {
   const remove = optional<boolean>(cmdName, cmd, "remove", "bool") ?? false;
   const returnNew = optional<boolean>(cmdName, cmd, "new", "bool") ?? false;
   const upsert = optional<boolean>(cmdName, cmd, "upsert", "bool") ?? false;
-  const project = compileProjection(optional<Doc>(cmdName, cmd, "fields", "object"));
+  const project = compileProjection(optional<Doc>(cmdName, cmd, "fields", "object"), query);
   const shape = (d: Doc | undefined) => (d && project ? project(d) : (d ?? null));
 
   if (remove) {

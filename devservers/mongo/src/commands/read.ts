@@ -45,7 +45,7 @@ export const find: CommandHandler = (cmd, ctx) => {
   const name = collectionName("find", cmd);
   const filter = optional<Doc>("find", cmd, "filter", "object");
   const sort = parseSort(optional<Doc>("find", cmd, "sort", "object"));
-  const project = compileProjection(optional<Doc>("find", cmd, "projection", "object"));
+  const project = compileProjection(optional<Doc>("find", cmd, "projection", "object"), filter);
   const skip = nonNegative("skip", optional<number>("find", cmd, "skip", "number"));
   let limit = optional<number>("find", cmd, "limit", "number");
   let singleBatch = optional<boolean>("find", cmd, "singleBatch", "bool") ?? false;

@@ -1,7 +1,8 @@
 import { Query } from "mingo";
 import { mongoError, toServerError } from "../errors";
+import { encodeKey } from "./compare";
 import { MINGO_OPTIONS } from "./mingo-options";
-import { type Doc, isPlainObject } from "./paths";
+import { type Doc, isPlainObject, valuesAtPath } from "./paths";
 
 const UNSUPPORTED = new Set(["$text", "$where", "$near", "$nearSphere", "$geoWithin", "$geoIntersects"]);
 
@@ -17,12 +18,16 @@ export function compileFilter(filter: unknown): Matcher {
   if (!isPlainObject(filter)) throw mongoError("TypeMismatch", "filter must be an object");
   if (Object.keys(filter).length === 0) return MATCH_ALL;
   checkOperators(filter);
+  const exact = exactDocumentConditions(filter);
   try {
     const q = new Query(filter, MINGO_OPTIONS);
     return {
       test: (doc) => {
         try {
-          return q.test(doc);
+          return (
+            q.test(doc) &&
+            exact.every(([path, want]) => valuesAtPath(doc, path).some((v) => encodeKey(v) === want))
+          );
         } catch (err) {
           throw toServerError(err);
         }
@@ -50,4 +55,23 @@ function checkOperators(v: unknown): void {
     }
     checkOperators(x);
   }
+}
+
+/**
+ * `{address: {city, zip}}` matches an embedded document only with the same fields in the same
+ * order (BSON equality); mingo ignores the order, so such conditions are re-checked here.
+ */
+function exactDocumentConditions(filter: Doc): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [k, v] of Object.entries(filter)) {
+    if (k === "$and" && Array.isArray(v)) {
+      for (const sub of v) if (isPlainObject(sub)) out.push(...exactDocumentConditions(sub));
+    } else if (!k.startsWith("$") && isPlainObject(v)) {
+      const keys = Object.keys(v);
+      if (keys.length > 1 && !keys.some((x) => x.startsWith("$"))) out.push([k, encodeKey(v)]);
+      else if (keys.length === 1 && keys[0] === "$eq" && isPlainObject(v.$eq))
+        out.push([k, encodeKey(v.$eq)]);
+    }
+  }
+  return out;
 }

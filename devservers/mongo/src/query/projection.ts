@@ -1,7 +1,8 @@
-import { Aggregator } from "mingo";
+import { Aggregator, Query } from "mingo";
 import { mongoError, toServerError } from "../errors";
 import { MINGO_OPTIONS } from "./mingo-options";
 import { type Doc, isPlainObject } from "./paths";
+import { positionalIndex } from "./update-operators";
 
 type Tree = { [field: string]: Tree | true };
 
@@ -12,14 +13,19 @@ export type Projector = (doc: Doc) => Doc;
  * to keep mongod's field order (`_id` first, then document order); operators and expressions go
  * through mingo's `$project`, with `_id` moved back to the front.
  */
-export function compileProjection(projection: unknown): Projector | undefined {
+export function compileProjection(projection: unknown, query?: Doc): Projector | undefined {
   if (projection === undefined || projection === null) return undefined;
   if (!isPlainObject(projection)) throw mongoError("TypeMismatch", "projection must be an object");
   const entries = Object.entries(projection);
   if (entries.length === 0) return undefined;
 
   const isFlag = (v: unknown) => typeof v === "number" || typeof v === "boolean";
-  if (!entries.every(([, v]) => isFlag(v))) return viaMingo(projection);
+  const isFindOperator = (v: unknown) =>
+    isPlainObject(v) && Object.keys(v).length === 1 && ("$slice" in v || "$elemMatch" in v);
+  if (!entries.every(([, v]) => isFlag(v) || isFindOperator(v))) return viaMingo(projection);
+  if (entries.some(([k, v]) => isFindOperator(v) || k.endsWith(".$"))) {
+    return withFindOperators(entries, query ?? {});
+  }
 
   let inclusion: boolean | undefined;
   let includeId = true;
@@ -119,4 +125,57 @@ export function idFirst(doc: Doc): Doc {
   if (!("_id" in doc) || Object.keys(doc)[0] === "_id") return doc;
   const { _id, ...rest } = doc;
   return { _id, ...rest };
+}
+
+/**
+ * find's own projection operators: `$slice`, `$elemMatch` and the positional `field.$`.
+ * `$elemMatch` and `field.$` count as inclusions; `$slice` alone keeps every other field.
+ */
+function withFindOperators(entries: [string, unknown][], query: Doc): Projector {
+  const flags: Doc = {};
+  const after: ((out: Doc, doc: Doc) => void)[] = [];
+  for (const [field, v] of entries) {
+    if (field.endsWith(".$")) {
+      const base = field.slice(0, -2);
+      flags[base] = 1;
+      after.push((out) => {
+        const arr = out[base];
+        if (!Array.isArray(arr)) return;
+        const i = positionalIndex(arr, base, { query }, field);
+        out[base] = [arr[i]];
+      });
+    } else if (isPlainObject(v) && "$elemMatch" in v) {
+      flags[field] = 1;
+      const q = new Query({ [field]: { $elemMatch: v.$elemMatch } }, MINGO_OPTIONS);
+      after.push((out) => {
+        const arr = out[field];
+        if (!Array.isArray(arr)) return;
+        const hit = arr.find((el) => q.test({ [field]: [el] }));
+        if (hit === undefined) delete out[field];
+        else out[field] = [hit];
+      });
+    } else if (isPlainObject(v) && "$slice" in v) {
+      const sl = v.$slice;
+      after.push((out) => {
+        const arr = out[field];
+        if (!Array.isArray(arr)) return;
+        if (typeof sl === "number")
+          out[field] = sl >= 0 ? arr.slice(0, sl) : arr.slice(Math.max(0, arr.length + sl));
+        else if (Array.isArray(sl)) {
+          const [skip, n] = sl as number[];
+          const from = skip! >= 0 ? skip! : Math.max(0, arr.length + skip!);
+          out[field] = arr.slice(from, from + n!);
+        } else throw mongoError("BadValue", "$slice only supports numbers and [skip, limit] arrays");
+      });
+    } else flags[field] = v;
+  }
+  const sliced = entries.filter(([, v]) => isPlainObject(v) && "$slice" in v).map(([k]) => k);
+  const hasInclusion = Object.entries(flags).some(([k, v]) => k !== "_id" && Boolean(v));
+  if (hasInclusion) for (const k of sliced) flags[k] = 1;
+  const base = compileProjection(flags);
+  return (doc) => {
+    const out = base ? base(doc) : { ...doc };
+    for (const step of after) step(out, doc);
+    return out;
+  };
 }

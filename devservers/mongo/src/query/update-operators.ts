@@ -310,7 +310,12 @@ function renameField(
   walk(doc, target.split("."), 0, "", true, ctx, target, (p, k) => setAt(p, k, value));
 }
 
-function positionalIndex(arr: unknown[], prefix: string, ctx: OperatorContext, path: string): number {
+export function positionalIndex(
+  arr: unknown[],
+  prefix: string,
+  ctx: Pick<OperatorContext, "query">,
+  path: string,
+): number {
   const query = ctx.query ?? {};
   const relevant: Doc = {};
   for (const [k, v] of Object.entries(query)) {
