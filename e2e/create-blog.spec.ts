@@ -37,7 +37,8 @@ test("a new user signs up, creates a blog and reads it on its own subdomain", as
   await expect(reader.locator("[data-theme='bold']").first()).toBeAttached();
   await snap(reader, "reader-site");
   const session = await reader.goto(siteUrl(slug, "/api/auth/session"));
-  expect(((await session?.json()) as { user?: { email?: string } }).user?.email).toBe(person.email);
+  const body = (await session?.json()) as { user?: { email?: string } } | undefined;
+  expect(body?.user?.email).toBe(person.email);
   await reader.close();
 
   // Sign out from the account menu, then back in: the studio is reachable again.
