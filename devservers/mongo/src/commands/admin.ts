@@ -54,7 +54,15 @@ export const serverStatus: CommandHandler = (_cmd, ctx) => {
     uptimeMillis: Long.fromNumber(Date.now() - startedAt),
     localTime: new Date(),
     connections: { current: ctx.connectionCount?.() ?? 0 },
-    mem: { bits: 64, resident: Math.round(mem.rss / 1048576), virtual: 0 },
+    mem: {
+      bits: 64,
+      resident: Math.round(mem.rss / 1048576),
+      virtual: 0,
+      supported: true,
+      // Not in mongod: where the resident memory goes (V8 heap vs. document buffers).
+      heapUsedMB: Math.round(mem.heapUsed / 1048576),
+      externalMB: Math.round(mem.external / 1048576),
+    },
     metrics: { cursor: { open: { total: ctx.cursors.size } } },
     ok: 1,
   };

@@ -71,7 +71,7 @@ export class Collection {
     this.indexes.forEach((ix, i) => {
       ix.add(id, newKeys[i]!);
     });
-    const bytes = serializeToBuffer(doc);
+    const bytes = ownedCopy(serializeToBuffer(doc));
     this.docs.set(id, bytes);
     this.dirty = true;
     this.sink?.putDoc(this.ns, bytes);
@@ -152,4 +152,14 @@ export function formatValue(v: unknown): string {
     return entries.length ? `{ ${entries.join(", ")} }` : "{}";
   }
   return String(v);
+}
+
+/**
+ * Small Buffers share 8 KB pool slabs with short-lived allocations; a long-lived document slice
+ * would keep its whole slab alive, so stored documents get their own exact-size memory.
+ */
+function ownedCopy(bytes: Buffer): Buffer {
+  const out = Buffer.allocUnsafeSlow(bytes.length);
+  bytes.copy(out);
+  return out;
 }
