@@ -124,4 +124,104 @@ describe("honoured or refused, never ignored", () => {
     if ("error" in out) return refusedProperly(out);
     expect(out.value.matchedCount).toBe(1);
   });
+  it("a $natural hint for reverse natural order", async () => {
+    const c = mongo.db().collection<AnyDoc>("c");
+    for (const id of [3, 1, 2]) await c.insertOne({ _id: id });
+    const out = await attempt(() => c.find({}).hint({ $natural: -1 }).toArray());
+    if ("error" in out) return refusedProperly(out);
+    expect(out.value.map((d) => d._id)).toEqual([2, 1, 3]);
+  });
+
+  it("let variables in find", async () => {
+    const c = mongo.db().collection<AnyDoc>("c");
+    await c.insertMany([
+      { _id: 1, a: 1 },
+      { _id: 2, a: 2 },
+    ]);
+    const out = await attempt(() =>
+      c.find({ $expr: { $eq: ["$a", "$$want"] } }, { let: { want: 2 } }).toArray(),
+    );
+    if ("error" in out) return refusedProperly(out);
+    expect(out.value).toEqual([{ _id: 2, a: 2 }]);
+  });
+
+  it("$lookup with both localField/foreignField and a pipeline", async () => {
+    const db = mongo.db();
+    await db.collection<AnyDoc>("a").insertOne({ _id: 1, k: "x" });
+    await db.collection<AnyDoc>("b").insertMany([
+      { _id: 1, k: "x", n: 1 },
+      { _id: 2, k: "x", n: 5 },
+      { _id: 3, k: "y", n: 9 },
+    ]);
+    const out = await attempt(() =>
+      db
+        .collection("a")
+        .aggregate([
+          {
+            $lookup: {
+              from: "b",
+              localField: "k",
+              foreignField: "k",
+              pipeline: [{ $match: { n: { $gt: 2 } } }, { $project: { _id: 1 } }],
+              as: "m",
+            },
+          },
+        ])
+        .toArray(),
+    );
+    if ("error" in out) return refusedProperly(out);
+    expect(out.value).toEqual([{ _id: 1, k: "x", m: [{ _id: 2 }] }]);
+  });
+
+  it("$setWindowFields running total", async () => {
+    const c = mongo.db().collection<AnyDoc>("c");
+    await c.insertMany([1, 2, 3].map((n) => ({ _id: n, n })));
+    const out = await attempt(() =>
+      c
+        .aggregate([
+          {
+            $setWindowFields: {
+              sortBy: { _id: 1 },
+              output: { total: { $sum: "$n", window: { documents: ["unbounded", "current"] } } },
+            },
+          },
+        ])
+        .toArray(),
+    );
+    if ("error" in out) return refusedProperly(out);
+    expect(out.value).toEqual([
+      { _id: 1, n: 1, total: 1 },
+      { _id: 2, n: 2, total: 3 },
+      { _id: 3, n: 3, total: 6 },
+    ]);
+  });
+
+  it("$unionWith", async () => {
+    const db = mongo.db();
+    await db.collection<AnyDoc>("a").insertOne({ _id: 1 });
+    await db.collection<AnyDoc>("b").insertOne({ _id: 2 });
+    const out = await attempt(() =>
+      db
+        .collection("a")
+        .aggregate([{ $unionWith: "b" }])
+        .toArray(),
+    );
+    if ("error" in out) return refusedProperly(out);
+    expect(out.value).toEqual([{ _id: 1 }, { _id: 2 }]);
+  });
+
+  it("a 2dsphere index and $near", async () => {
+    const c = mongo.db().collection<AnyDoc>("c");
+    const created = await attempt(() => c.createIndex({ loc: "2dsphere" }));
+    if ("error" in created) return refusedProperly(created);
+    await c.insertMany([
+      { _id: "far", loc: { type: "Point", coordinates: [10, 10] } },
+      { _id: "near", loc: { type: "Point", coordinates: [0.1, 0.1] } },
+    ]);
+    const out = await attempt(() =>
+      c.find({ loc: { $near: { $geometry: { type: "Point", coordinates: [0, 0] } } } }).toArray(),
+    );
+    if ("error" in out) return refusedProperly(out);
+    expect(out.value.map((d) => d._id)).toEqual(["near", "far"]);
+  });
 });
