@@ -19,16 +19,15 @@ export interface IndexEntry {
 }
 
 /**
- * One index: a map from encoded key to document ids (equality, uniqueness) plus the entries kept
- * sorted by key (ranges and ordered scans). Multikey: an array value yields one entry per element.
+ * One index: `(key, id)` entries kept sorted by key, serving equality, uniqueness, ranges and
+ * ordered scans by binary search (no per-key hash map: memory matters more than O(1) here).
+ * Multikey: an array value yields one entry per element.
  */
 export class IndexStore {
   readonly fields: string[];
   readonly directions: number[];
   readonly unique: boolean;
   multikey = false;
-  /** One id, or a Set once several documents share the key (saves a Set per unique key). */
-  private readonly byKey = new Map<string, string | Set<string>>();
   private readonly sorted: SortedList<IndexEntry>;
   private readonly partial?: Query;
 
@@ -73,43 +72,19 @@ export class IndexStore {
   conflict(keys: unknown[][], selfId: string): { key: unknown[]; id: string } | undefined {
     if (!this.unique) return undefined;
     for (const key of keys) {
-      const ids = this.byKey.get(encodeTuple(key));
-      if (typeof ids === "string") {
-        if (ids !== selfId) return { key, id: ids };
-      } else if (ids) for (const id of ids) if (id !== selfId) return { key, id };
+      for (const e of this.sorted.range((x) => this.compareKeys(x.key, key))) {
+        if (e.id !== selfId) return { key, id: e.id };
+      }
     }
     return undefined;
   }
 
   add(id: string, keys: unknown[][]): void {
-    for (const key of keys) {
-      const k = encodeTuple(key);
-      const ids = this.byKey.get(k);
-      if (ids === undefined) this.byKey.set(k, id);
-      else if (typeof ids === "string") {
-        if (ids !== id) this.byKey.set(k, new Set([ids, id]));
-      } else ids.add(id);
-      this.sorted.insert({ key, id });
-    }
+    for (const key of keys) this.sorted.insert({ key, id });
   }
 
   remove(id: string, keys: unknown[][]): void {
-    for (const key of keys) {
-      const k = encodeTuple(key);
-      const ids = this.byKey.get(k);
-      if (ids === id) this.byKey.delete(k);
-      else if (typeof ids === "object") {
-        ids.delete(id);
-        if (ids.size === 0) this.byKey.delete(k);
-      }
-      this.sorted.remove({ key, id });
-    }
-  }
-
-  /** Ids whose key equals `key` exactly (all index fields). */
-  idsForKey(key: unknown[]): Iterable<string> {
-    const ids = this.byKey.get(encodeTuple(key));
-    return ids === undefined ? [] : typeof ids === "string" ? [ids] : ids;
+    for (const key of keys) this.sorted.remove({ key, id });
   }
 
   get size(): number {
