@@ -4,6 +4,7 @@ import { helloReply } from "./commands/admin";
 import type { CommandContext } from "./commands/context";
 import { CursorStore } from "./commands/cursor-store";
 import { COMMANDS, WRITE_COMMANDS } from "./commands/registry";
+import { refuseUnsupportedOptions } from "./commands/validate";
 import { mongoError, toServerError } from "./errors";
 import type { StorageEngine } from "./storage/engine";
 import { frame, MessageFramer, type RawMessage } from "./wire/framing";
@@ -118,6 +119,7 @@ export class WireServer {
     };
     let reply: Document;
     try {
+      refuseUnsupportedOptions(command);
       reply = await handler(command, ctx);
     } catch (err) {
       reply = toServerError(err).toReply();

@@ -39,7 +39,15 @@ export function checkPipeline(stages: Doc[]): void {
           for (const sub of Object.values(spec)) if (Array.isArray(sub)) checkPipeline(sub as Doc[]);
         break;
       case "$lookup":
-        if (isPlainObject(spec) && Array.isArray(spec.pipeline)) checkPipeline(spec.pipeline as Doc[]);
+        if (isPlainObject(spec) && Array.isArray(spec.pipeline)) {
+          if ("localField" in spec || "foreignField" in spec) {
+            throw mongoError(
+              "NotImplemented",
+              "$lookup with both localField/foreignField and a pipeline is not supported by this server",
+            );
+          }
+          checkPipeline(spec.pipeline as Doc[]);
+        }
         break;
       case "$count":
         if (typeof spec !== "string" || spec.length === 0) {

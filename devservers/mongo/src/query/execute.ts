@@ -19,7 +19,12 @@ export function runQuery(coll: Collection | undefined, opts: QueryOptions): Doc[
   const matcher = compileFilter(filter);
   const skip = opts.skip ?? 0;
   const limit = opts.limit && opts.limit > 0 ? opts.limit : Number.POSITIVE_INFINITY;
-  const p = plan(coll, filter, opts.sort);
+  const natural = opts.sort?.[0]?.[0] === "$natural" ? opts.sort[0][1] : undefined;
+  // $natural: storage order, never an index's.
+  const p =
+    natural === undefined
+      ? plan(coll, filter, opts.sort)
+      : { docs: natural === 1 ? coll.docs.values() : [...coll.docs.values()].reverse(), sorted: true };
   if (p.sorted) {
     const out: Doc[] = [];
     let skipped = 0;
