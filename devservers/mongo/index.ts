@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { WireServer } from "./src/server";
 import { StorageEngine } from "./src/storage/engine";
+import { startTtlMonitor } from "./src/storage/ttl-monitor";
 
 export interface StartMongoOptions {
   /** 0 or absent: a free port. */
@@ -34,12 +35,14 @@ export async function startMongo(opts: StartMongoOptions = {}): Promise<RunningM
     await engine.close();
     throw err;
   }
+  const stopTtl = startTtlMonitor(engine, log);
   let stopping: Promise<void> | undefined;
   return {
     uri: `mongodb://${host.includes(":") ? `[${host}]` : host}:${port}`,
     port,
     stop() {
       stopping ??= (async () => {
+        stopTtl();
         await server.close();
         await engine.close();
         if (temp) await rm(temp, { recursive: true, force: true });
