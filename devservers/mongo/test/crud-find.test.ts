@@ -272,6 +272,44 @@ describe("find filters", () => {
   });
 });
 
+describe("find filter edge cases", () => {
+  it("$ne null, $in [null], $not with a regex, $type array", async () => {
+    const c = await seeded(people);
+    expect(ids(await c.find({ retired: { $ne: null } }).toArray())).toEqual([]);
+    expect(
+      ids(
+        await c
+          .find({ address: { $in: [null] } })
+          .sort({ _id: 1 })
+          .toArray(),
+      ),
+    ).toEqual([4, 5]);
+    expect(
+      ids(
+        await c
+          .find({ name: { $not: /^[ab]/ } })
+          .sort({ _id: 1 })
+          .toArray(),
+      ),
+    ).toEqual([3, 4, 5]);
+    expect(
+      ids(
+        await c
+          .find({ tags: { $type: "array" } })
+          .sort({ _id: 1 })
+          .toArray(),
+      ),
+    ).toEqual([1, 2, 3, 4]);
+    expect(ids(await c.find({ "scores.v": { $all: [3, 9] } }).toArray())).toEqual([5]);
+  });
+
+  it("sorts on a path into an array of documents, missing values as null", async () => {
+    const c = await seeded(people);
+    expect(ids(await c.find({}).sort({ "scores.v": -1, _id: 1 }).toArray())).toEqual([5, 1, 2, 3, 4]);
+    expect(ids(await c.find({}).sort({ "address.city": 1, _id: -1 }).toArray())).toEqual([5, 4, 2, 3, 1]);
+  });
+});
+
 describe("find options", () => {
   it("sorts on several keys, ascending and descending", async () => {
     const c = await seeded(people);

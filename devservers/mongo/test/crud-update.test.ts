@@ -1,4 +1,4 @@
-import { ObjectId, Timestamp } from "mongodb";
+import { Double, Int32, Long, ObjectId, Timestamp } from "mongodb";
 import { describe, expect, it } from "vitest";
 import { type AnyDoc, serverError, setupMongo, update } from "./support";
 
@@ -110,6 +110,56 @@ describe("field operators", () => {
     const doc = await c.findOne({ _id: 1 });
     expect(doc).toEqual({ _id: 1, m: 2, b: 1, z: 1 });
     expect(Object.keys(doc ?? {})).toEqual(["_id", "m", "b", "z"]);
+  });
+});
+
+describe("operator edge cases", () => {
+  it("$unset of an array element leaves null in its place", async () => {
+    const c = await withDoc({ _id: 1, arr: [1, 2, 3] });
+    await c.updateOne({ _id: 1 }, { $unset: { "arr.1": "" } });
+    expect(await c.findOne({ _id: 1 })).toEqual({ _id: 1, arr: [1, null, 3] });
+  });
+
+  it("$rename onto an existing field replaces it", async () => {
+    const c = await withDoc({ _id: 1, a: "from-a", b: "old-b" });
+    await c.updateOne({ _id: 1 }, { $rename: { a: "b" } });
+    expect(await c.findOne({ _id: 1 })).toEqual({ _id: 1, b: "from-a" });
+  });
+
+  it("$inc keeps BSON number types: int32 overflow becomes int64, a double operand gives a double", async () => {
+    const c = await withDoc({ _id: 1, i: new Int32(2147483647), j: new Int32(2), l: Long.fromNumber(5) });
+    await c.updateOne({ _id: 1 }, { $inc: { i: 1, j: 1.5, l: 1 } });
+    const doc = await c.findOne({ _id: 1 }, { promoteValues: false });
+    expect(doc?.i).toBeInstanceOf(Long);
+    expect(doc?.i.toString()).toBe("2147483648");
+    expect(doc?.j).toBeInstanceOf(Double);
+    expect(doc?.j.valueOf()).toBe(3.5);
+    expect(doc?.l).toBeInstanceOf(Long);
+    expect(doc?.l.toString()).toBe("6");
+  });
+
+  it("$pop on an empty array changes nothing", async () => {
+    const c = await withDoc({ _id: 1, arr: [] });
+    expect((await c.updateOne({ _id: 1 }, { $pop: { arr: 1 } })).modifiedCount).toBe(0);
+  });
+
+  it("$addToSet compares documents with their field order", async () => {
+    const c = await withDoc({ _id: 1, s: [{ a: 1, b: 2 }] });
+    expect((await c.updateOne({ _id: 1 }, update({ $addToSet: { s: { a: 1, b: 2 } } }))).modifiedCount).toBe(
+      0,
+    );
+    await c.updateOne({ _id: 1 }, update({ $addToSet: { s: { b: 2, a: 1 } } }));
+    expect((await c.findOne({ _id: 1 }))?.s).toEqual([
+      { a: 1, b: 2 },
+      { b: 2, a: 1 },
+    ]);
+  });
+
+  it("nested $[] and $push into a path that does not exist yet", async () => {
+    const c = await withDoc({ _id: 1, matrix: [[1, 2], [3]] });
+    await c.updateOne({ _id: 1 }, { $inc: { "matrix.$[].$[]": 1 } });
+    await c.updateOne({ _id: 1 }, update({ $push: { "deep.list": "x" } }));
+    expect(await c.findOne({ _id: 1 })).toEqual({ _id: 1, matrix: [[2, 3], [4]], deep: { list: ["x"] } });
   });
 });
 
