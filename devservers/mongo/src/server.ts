@@ -94,7 +94,7 @@ export class WireServer {
     try {
       const req = parseOpMsg(msg.body);
       moreToCome = req.moreToCome;
-      reply = await this.run(req.command, connectionId);
+      reply = await this.run(req.command, connectionId, req.exactDocuments);
     } catch (err) {
       reply = toServerError(err).toReply();
     }
@@ -102,7 +102,7 @@ export class WireServer {
     return frame(this.nextRequestId++, msg.requestId, OP_MSG, encodeOpMsg(reply));
   }
 
-  private async run(command: Document, connectionId: number): Promise<Document> {
+  private async run(command: Document, connectionId: number, exactDocuments?: Document[]): Promise<Document> {
     const name = Object.keys(command)[0] ?? "";
     const handler = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
     if (!handler) return mongoError("CommandNotFound", `no such command: '${name}'`).toReply();
@@ -116,6 +116,7 @@ export class WireServer {
       connectionId,
       db,
       connectionCount: () => this.sockets.size,
+      exactDocuments,
     };
     let reply: Document;
     try {

@@ -10,6 +10,8 @@ export interface CommandContext {
   /** The database the command runs against (`$db`). */
   db: string;
   connectionCount?: () => number;
+  /** `insert` only: the documents as sent, with their exact number types. */
+  exactDocuments?: Doc[];
 }
 
 export type CommandHandler = (cmd: Doc, ctx: CommandContext) => Doc | Promise<Doc>;

@@ -1,4 +1,5 @@
-import { ObjectId } from "bson";
+import { deserialize, ObjectId } from "bson";
+import { serializeToBuffer } from "../bson-buffer";
 import { mongoError, toServerError } from "../errors";
 import { runQuery } from "../query/execute";
 import { type Doc, isPlainObject } from "../query/paths";
@@ -7,6 +8,8 @@ import { applyUpdate, parseUpdate, sameDocument, upsertDocument } from "../query
 import type { Collection } from "../storage/collection";
 import type { CommandContext, CommandHandler } from "./context";
 import { checkFields, collectionName, optional } from "./validate";
+
+const PROMOTE = { promoteLongs: true, promoteValues: true } as const;
 
 interface WriteError {
   index: number;
@@ -46,11 +49,16 @@ export const insert: CommandHandler = (cmd, ctx) => {
     throw mongoError("Location40414", "BSON field 'insert.documents' is missing but a required field");
   const ordered = optional<boolean>("insert", cmd, "ordered", "bool") ?? true;
   const coll = ctx.engine.catalog.ensureCollection(ctx.db, name);
+  const exact = ctx.exactDocuments?.length === docs.length ? ctx.exactDocuments : undefined;
   const errors: WriteError[] = [];
   let n = 0;
   for (let i = 0; i < docs.length; i++) {
     try {
-      coll.insert(prepareInsert(docs[i]));
+      if (exact) {
+        // Store the bytes with the client's number types; index from the plain-number form.
+        const bytes = serializeToBuffer(prepareInsert(exact[i]));
+        coll.insert(deserialize(bytes, PROMOTE) as Doc, bytes);
+      } else coll.insert(prepareInsert(docs[i]));
       n++;
     } catch (err) {
       errors.push(writeError(i, err));

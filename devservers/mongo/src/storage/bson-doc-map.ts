@@ -4,6 +4,18 @@ import type { Doc } from "../query/paths";
 const DESERIALIZE = { promoteLongs: true, promoteValues: true } as const;
 
 /**
+ * The stored bytes a decoded document came from. Replies send these bytes unchanged (exact
+ * number types, no re-encoding); any changed copy is a new object without this mark.
+ */
+export const RAW_BSON = Symbol("rawBson");
+
+function decode(bytes: Buffer): Doc {
+  const doc = deserialize(bytes, DESERIALIZE) as Doc;
+  Object.defineProperty(doc, RAW_BSON, { value: bytes, enumerable: false });
+  return doc;
+}
+
+/**
  * Documents keyed by encoded `_id`, held as BSON bytes rather than JS objects: a 100k-document
  * collection then costs the GC 100k buffers instead of millions of small objects, and the bytes
  * are reused for the journal and snapshots. Reads decode a fresh copy, so callers may mutate it.
@@ -21,7 +33,7 @@ export class BsonDocMap {
 
   get(key: string): Doc | undefined {
     const bytes = this.map.get(key);
-    return bytes ? (deserialize(bytes, DESERIALIZE) as Doc) : undefined;
+    return bytes ? decode(bytes) : undefined;
   }
 
   raw(key: string): Buffer | undefined {
@@ -37,11 +49,11 @@ export class BsonDocMap {
   }
 
   *values(): Generator<Doc> {
-    for (const bytes of this.map.values()) yield deserialize(bytes, DESERIALIZE) as Doc;
+    for (const bytes of this.map.values()) yield decode(bytes);
   }
 
   *entries(): Generator<[string, Doc]> {
-    for (const [k, bytes] of this.map) yield [k, deserialize(bytes, DESERIALIZE) as Doc];
+    for (const [k, bytes] of this.map) yield [k, decode(bytes)];
   }
 
   rawValues(): IterableIterator<Buffer> {

@@ -56,7 +56,12 @@ export class Collection {
   }
 
   /** Insert or replace by `_id`; throws DuplicateKey (11000) leaving everything unchanged. */
-  put(doc: Doc, opts: { replay?: boolean } = {}): void {
+  /**
+   * `doc` must hold plain JS numbers (index keys and partial filters are computed from it);
+   * `opts.bytes`, when given, is the exact BSON stored instead of re-serializing `doc`, which
+   * keeps int32/int64/double types as the client sent them.
+   */
+  put(doc: Doc, opts: { replay?: boolean; bytes?: Buffer } = {}): void {
     const id = encodeKey(doc._id);
     const old = this.docs.get(id);
     const newKeys = this.indexes.map((ix) => ix.keysOf(doc));
@@ -71,17 +76,17 @@ export class Collection {
     this.indexes.forEach((ix, i) => {
       ix.add(id, newKeys[i]!);
     });
-    const bytes = ownedCopy(serializeToBuffer(doc));
+    const bytes = ownedCopy(opts.bytes ?? serializeToBuffer(doc));
     this.docs.set(id, bytes);
     this.dirty = true;
     this.sink?.putDoc(this.ns, bytes);
   }
 
-  insert(doc: Doc): void {
+  insert(doc: Doc, bytes?: Buffer): void {
     if (this.docs.has(encodeKey(doc._id))) {
       throw duplicateKeyError(this.ns, this.indexes[0]!, [doc._id]);
     }
-    this.put(doc);
+    this.put(doc, { bytes });
   }
 
   delete(id: unknown): boolean {

@@ -16,6 +16,7 @@ import {
 } from "./snapshot";
 
 const COMPACT_AT_BYTES = 256 << 20;
+const PROMOTE = { promoteLongs: true, promoteValues: true } as const;
 
 function splitNs(ns: string): [string, string] {
   const dot = ns.indexOf(".");
@@ -45,10 +46,10 @@ export class StorageEngine implements CatalogSink {
   private load(): void {
     this.manifest = readManifest(this.dbpath);
     for (const entry of this.manifest.collections) {
-      const { header, docs } = readCollectionSnapshot(path.join(this.dbpath, entry.file));
+      const { header, raw } = readCollectionSnapshot(path.join(this.dbpath, entry.file));
       const coll = this.catalog.createCollection(entry.db, entry.name, header.options ?? {}, header.uuid);
       for (const spec of header.indexes as IndexSpec[]) if (spec.name !== "_id_") coll.addIndex(spec);
-      for (const doc of docs) coll.put(doc, { replay: true });
+      for (const bytes of raw) coll.put(deserialize(bytes, PROMOTE), { replay: true, bytes });
       coll.dirty = false;
     }
     for (const record of readJournal(journalFile(this.dbpath, this.manifest.gen))) this.apply(record);
@@ -61,8 +62,9 @@ export class StorageEngine implements CatalogSink {
     switch (r.t) {
       case "put": {
         const [db, name] = splitNs(r.ns);
-        const doc = deserialize((r.raw as Binary).buffer, { promoteLongs: true, promoteValues: true });
-        c.ensureCollection(db, name).put(doc, { replay: true });
+        const raw = (r.raw as Binary).buffer;
+        const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+        c.ensureCollection(db, name).put(deserialize(bytes, PROMOTE), { replay: true, bytes });
         break;
       }
       case "del": {

@@ -57,19 +57,18 @@ export function writeCollectionSnapshot(dbpath: string, coll: Collection, gen: n
   return rel;
 }
 
-export function readCollectionSnapshot(file: string): { header: Document; docs: Document[] } {
+/** The header document and each stored document's exact BSON bytes. */
+export function readCollectionSnapshot(file: string): { header: Document; raw: Buffer[] } {
   const data = fs.readFileSync(file);
-  let offset = 0;
-  const next = (): Document => {
+  const headerSize = data.readInt32LE(0);
+  const header = deserialize(data.subarray(0, headerSize), DESERIALIZE);
+  const raw: Buffer[] = [];
+  for (let offset = headerSize; offset < data.length; ) {
     const size = data.readInt32LE(offset);
-    const doc = deserialize(data.subarray(offset, offset + size), DESERIALIZE);
+    raw.push(data.subarray(offset, offset + size));
     offset += size;
-    return doc;
-  };
-  const header = next();
-  const docs: Document[] = [];
-  while (offset < data.length) docs.push(next());
-  return { header, docs };
+  }
+  return { header, raw };
 }
 
 export function writeFileDurably(file: string, data: Buffer): void {

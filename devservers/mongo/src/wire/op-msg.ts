@@ -1,17 +1,21 @@
 import { type Document, deserialize } from "bson";
-import { serializeToBuffer } from "../bson-buffer";
 import { MSG_CHECKSUM_PRESENT, MSG_MORE_TO_COME } from "./opcodes";
+import { encodeReply } from "./reply-encoder";
 
 export const DESERIALIZE_OPTIONS = {
   promoteLongs: true,
   promoteValues: true,
   promoteBuffers: false,
 } as const;
+/** Keeps Int32/Long/Double wrappers so inserted documents are stored with their exact types. */
+const EXACT_OPTIONS = { promoteLongs: false, promoteValues: false, promoteBuffers: false } as const;
 
 export interface OpMsgRequest {
   flags: number;
   /** The kind-0 body with kind-1 document sequences merged in as arrays (`documents`, `updates`…). */
   command: Document;
+  /** For `insert`: the documents with their exact BSON number types (Int32, Long, Double). */
+  exactDocuments?: Document[];
   moreToCome: boolean;
 }
 
@@ -20,12 +24,15 @@ export function parseOpMsg(body: Buffer): OpMsgRequest {
   const end = flags & MSG_CHECKSUM_PRESENT ? body.length - 4 : body.length;
   let offset = 4;
   let command: Document | undefined;
+  let body0: Buffer | undefined;
   const sequences: [string, Document[]][] = [];
+  const exact: Document[] = [];
   while (offset < end) {
     const kind = body[offset++];
     if (kind === 0) {
       const size = body.readInt32LE(offset);
-      command = deserialize(body.subarray(offset, offset + size), DESERIALIZE_OPTIONS);
+      body0 = body.subarray(offset, offset + size);
+      command = deserialize(body0, DESERIALIZE_OPTIONS);
       offset += size;
     } else if (kind === 1) {
       const size = body.readInt32LE(offset);
@@ -37,7 +44,9 @@ export function parseOpMsg(body: Buffer): OpMsgRequest {
       const docs: Document[] = [];
       while (p < sectionEnd) {
         const docSize = body.readInt32LE(p);
-        docs.push(deserialize(body.subarray(p, p + docSize), DESERIALIZE_OPTIONS));
+        const bytes = body.subarray(p, p + docSize);
+        docs.push(deserialize(bytes, DESERIALIZE_OPTIONS));
+        if (identifier === "documents") exact.push(deserialize(bytes, EXACT_OPTIONS));
         p += docSize;
       }
       sequences.push([identifier, docs]);
@@ -46,15 +55,20 @@ export function parseOpMsg(body: Buffer): OpMsgRequest {
       throw new Error(`unknown OP_MSG section kind ${kind}`);
     }
   }
-  if (!command) throw new Error("OP_MSG without a body section");
+  if (!command || !body0) throw new Error("OP_MSG without a body section");
+  let exactDocuments: Document[] | undefined;
+  if (Object.keys(command)[0] === "insert") {
+    const inBody = Array.isArray(command.documents) ? deserialize(body0, EXACT_OPTIONS).documents : [];
+    exactDocuments = [...inBody, ...exact];
+  }
   for (const [identifier, docs] of sequences) {
     const existing = command[identifier];
     command[identifier] = Array.isArray(existing) ? [...existing, ...docs] : docs;
   }
-  return { flags, command, moreToCome: (flags & MSG_MORE_TO_COME) !== 0 };
+  return { flags, command, exactDocuments, moreToCome: (flags & MSG_MORE_TO_COME) !== 0 };
 }
 
 export function encodeOpMsg(reply: Document): Buffer[] {
   const flags = Buffer.alloc(5); // flags 0, then section kind 0
-  return [flags, serializeToBuffer(reply)];
+  return [flags, encodeReply(reply)];
 }
