@@ -360,6 +360,87 @@ describe("aggregate stages", () => {
   });
 });
 
+describe("aggregation expressions", () => {
+  it("evaluates string, array, date, conditional and type expressions like mongod", async () => {
+    const c = mongo.db().collection("c");
+    await c.insertOne({
+      _id: 1,
+      s: "Hello World",
+      arr: [1, 2, 3],
+      at: new Date("2024-02-29T13:45:00Z"),
+      n: 5,
+      d: 2.5,
+      o: { a: 1, b: 2 },
+    } as never);
+    const [out] = await c
+      .aggregate([
+        {
+          $project: {
+            _id: 0,
+            lower: { $toLower: "$s" },
+            parts: { $split: ["$s", " "] },
+            len: { $strLenCP: "$s" },
+            sub: { $substrCP: ["$s", 6, 5] },
+            str: { $toString: "$n" },
+            filtered: { $filter: { input: "$arr", as: "x", cond: { $gt: ["$$x", 1] } } },
+            mapped: { $map: { input: "$arr", in: { $multiply: ["$$this", 10] } } },
+            total: { $reduce: { input: "$arr", initialValue: 0, in: { $add: ["$$value", "$$this"] } } },
+            has2: { $in: [2, "$arr"] },
+            joined: { $concatArrays: ["$arr", [4]] },
+            lastTwo: { $slice: ["$arr", -2] },
+            day: { $dateToString: { format: "%Y-%m-%d %H:%M", date: "$at" } },
+            year: { $year: "$at" },
+            month: { $month: "$at" },
+            dom: { $dayOfMonth: "$at" },
+            size: {
+              $switch: {
+                branches: [
+                  // biome-ignore lint/suspicious/noThenProperty: MongoDB $switch syntax
+                  { case: { $lt: ["$n", 3] }, then: "small" },
+                  // biome-ignore lint/suspicious/noThenProperty: MongoDB $switch syntax
+                  { case: { $lt: ["$n", 10] }, then: "medium" },
+                ],
+                default: "large",
+              },
+            },
+            merged: { $mergeObjects: ["$o", { c: 3 }] },
+            pairs: { $objectToArray: "$o" },
+            types: ["$n", "$d", "$s", "$arr"].map((f) => ({ $type: f })),
+            missingType: { $type: "$nope" },
+            scoped: { $let: { vars: { twice: { $multiply: ["$n", 2] } }, in: { $add: ["$$twice", 1] } } },
+          },
+        },
+      ])
+      .toArray();
+    expect(out).toEqual({
+      lower: "hello world",
+      parts: ["Hello", "World"],
+      len: 11,
+      sub: "World",
+      str: "5",
+      filtered: [2, 3],
+      mapped: [10, 20, 30],
+      total: 6,
+      has2: true,
+      joined: [1, 2, 3, 4],
+      lastTwo: [2, 3],
+      day: "2024-02-29 13:45",
+      year: 2024,
+      month: 2,
+      dom: 29,
+      size: "medium",
+      merged: { a: 1, b: 2, c: 3 },
+      pairs: [
+        { k: "a", v: 1 },
+        { k: "b", v: 2 },
+      ],
+      types: ["int", "double", "string", "array"],
+      missingType: "missing",
+      scoped: 11,
+    });
+  });
+});
+
 describe("aggregate errors", () => {
   it("rejects an unknown stage (40324)", async () => {
     const c = await seeded();
