@@ -61,7 +61,8 @@ export async function writer(
         await c.insertOne(next);
         keys.set(key, { confirmed: next });
       } else if (roll < 4) {
-        const batch = Array.from({ length: 1 + rand(20) }, () => doc(`w${w}-r${round}-${seq++}`, 0));
+        const size = rand(10) === 0 ? 300 : 1 + rand(20); // now and then a batch big enough to tear
+        const batch = Array.from({ length: size }, () => doc(`w${w}-r${round}-${seq++}`, 0));
         for (const d of batch) keys.set(d._id, { confirmed: null, pending: d });
         await c.insertMany(batch);
         for (const d of batch) keys.set(d._id, { confirmed: d });
