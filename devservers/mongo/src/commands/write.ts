@@ -2,9 +2,11 @@ import { deserialize, ObjectId } from "bson";
 import { serializeToBuffer } from "../bson-buffer";
 import { mongoError, toServerError } from "../errors";
 import { runQuery } from "../query/execute";
+import { exactStored, withStoredNumberTypes } from "../query/number-types";
 import { type Doc, isPlainObject } from "../query/paths";
 import { parseSort } from "../query/sort";
 import { applyUpdate, parseUpdate, sameDocument, upsertDocument } from "../query/update";
+import { RAW_BSON } from "../storage/bson-doc-map";
 import type { Collection } from "../storage/collection";
 import type { CommandContext, CommandHandler } from "./context";
 import { checkFields, collectionName, optional } from "./validate";
@@ -131,8 +133,12 @@ export function updateOne(ctx: CommandContext, name: string, s: UpdateStatement)
     outcome.matched++;
     outcome.before = doc;
     outcome.after = next;
-    if (sameDocument(doc, next)) continue;
-    (coll as Collection).put(next);
+    const stored = exactStored(doc);
+    const typed = stored ? withStoredNumberTypes(next, stored) : next;
+    const bytes = serializeToBuffer(typed);
+    const raw = (doc as { [RAW_BSON]?: Buffer })[RAW_BSON];
+    if (raw ? bytes.equals(raw) : sameDocument(doc, next)) continue;
+    (coll as Collection).put(next, { bytes });
     outcome.modified++;
   }
   return outcome;
