@@ -224,4 +224,25 @@ describe("honoured or refused, never ignored", () => {
     if ("error" in out) return refusedProperly(out);
     expect(out.value.map((d) => d._id)).toEqual(["near", "far"]);
   });
+  it("dbStats counts collections and documents", async () => {
+    const db = mongo.db();
+    await db.collection("a").insertMany([{ x: 1 }, { x: 2 }]);
+    await db.collection("b").insertOne({ x: 3 });
+    await db.collection("b").createIndex({ x: 1 });
+    const out = await attempt(() => db.stats());
+    if ("error" in out) return refusedProperly(out);
+    expect(out.value).toMatchObject({ db: db.databaseName, collections: 2, objects: 3, indexes: 3, ok: 1 });
+  });
+
+  it("renameCollection keeps documents and indexes", async () => {
+    const db = mongo.db();
+    await db.collection<AnyDoc>("old").insertMany([{ _id: 1 }, { _id: 2 }]);
+    await db.collection("old").createIndex({ k: 1 });
+    const out = await attempt(() => db.collection("old").rename("new"));
+    if ("error" in out) return refusedProperly(out);
+    const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+    expect(names).toEqual(["new"]);
+    expect(await db.collection("new").find().toArray()).toEqual([{ _id: 1 }, { _id: 2 }]);
+    expect((await db.collection("new").indexes()).map((i) => i.name)).toEqual(["_id_", "k_1"]);
+  });
 });
