@@ -75,10 +75,19 @@ async function shutdown(code: number): Promise<never> {
   process.exit(code);
 }
 
+// One Ctrl-C can arrive twice (from the terminal to the whole group, and relayed by npm/tsx), so
+// only a signal well after the first one means "stop waiting" and kills what is left.
+let firstSignalAt = 0;
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.on(signal, () => {
-    if (stopping) killNow(running); // a second Ctrl-C: no more waiting
-    void shutdown(signal === "SIGINT" ? 130 : 143);
+    if (!firstSignalAt) {
+      firstSignalAt = Date.now();
+      void shutdown(signal === "SIGINT" ? 130 : 143);
+    } else if (Date.now() - firstSignalAt > 1_000) {
+      say("stopping now");
+      killNow(running);
+      process.exit(1);
+    }
   });
 }
 process.on("exit", () => killNow(running));
