@@ -306,6 +306,15 @@ describe("replacement and pipeline updates", () => {
   });
 });
 
+describe("raw update statements", () => {
+  it("treats an empty u document as a replacement that keeps only _id", async () => {
+    const c = await withDoc({ _id: 1, a: 1, b: 2 });
+    const res = await c.db.command({ update: "c", updates: [{ q: { _id: 1 }, u: {} }] });
+    expect(res).toMatchObject({ n: 1, nModified: 1, ok: 1 });
+    expect(await c.findOne({ _id: 1 })).toEqual({ _id: 1 });
+  });
+});
+
 describe("upsert", () => {
   it("inserts with $setOnInsert and query equality fields, then updates without $setOnInsert", async () => {
     const c = mongo.db().collection<Doc>("c");

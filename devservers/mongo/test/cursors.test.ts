@@ -145,6 +145,16 @@ describe("find / getMore / killCursors commands", () => {
     expect(rest.cursor.nextBatch.map((d: { _id: number }) => Number(d._id))).toEqual([2, 3, 4, 5]);
   });
 
+  it("refuses a getMore naming another collection (13 Unauthorized)", async () => {
+    const db = await seeded(6);
+    const first = await db.command({ find: "c", batchSize: 2 }, big);
+    const err = await serverError(db.command({ getMore: first.cursor.id, collection: "other" }, big));
+    expect(err.code).toBe(13);
+    expect(err.codeName).toBe("Unauthorized");
+    const rest = await db.command({ getMore: first.cursor.id, collection: "c" }, big);
+    expect(rest.cursor.nextBatch).toHaveLength(4);
+  });
+
   it("gives distinct ids to concurrently open cursors", async () => {
     const db = await seeded(10);
     const results = await Promise.all(

@@ -92,6 +92,23 @@ describe("command errors", () => {
   });
 });
 
+describe("malformed writes", () => {
+  it("an empty insert batch: 16 InvalidLength", async () => {
+    const db = mongo.db();
+    const err = await serverError(db.command({ insert: "c", documents: [] }));
+    expect(err.code).toBe(16);
+    expect(err.codeName).toBe("InvalidLength");
+    expect(err.message).toBe("Write batch sizes must be between 1 and 100000. Got 0 operations.");
+  });
+
+  it("an index with no keys: 67 CannotCreateIndex", async () => {
+    const db = mongo.db();
+    const err = await serverError(db.command({ createIndexes: "c", indexes: [{ key: {}, name: "empty" }] }));
+    expect(err.code).toBe(67);
+    expect(err.codeName).toBe("CannotCreateIndex");
+  });
+});
+
 describe("query errors", () => {
   it("unknown query operator: 2 BadValue", async () => {
     const c = mongo.db().collection("c");
