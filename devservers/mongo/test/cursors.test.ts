@@ -95,6 +95,27 @@ describe("find / getMore / killCursors commands", () => {
     expect(rest.cursor.id).toBe(0n);
   });
 
+  it("caps a batch at 16 MB and continues with getMore", async () => {
+    const db = mongo.db();
+    const mb = "z".repeat(1024 * 1024);
+    const c = db.collection<AnyDoc>("c");
+    await c.insertMany(Array.from({ length: 40 }, (_, i) => ({ _id: i, mb })));
+    const first = await db.command({ find: "c", sort: { _id: 1 } }, big);
+    const n = first.cursor.firstBatch.length;
+    expect(n).toBeGreaterThan(0);
+    expect(n).toBeLessThanOrEqual(16);
+    expect(first.cursor.id).not.toBe(0n);
+    await db.command({ killCursors: "c", cursors: [first.cursor.id] }, big);
+    const all = await c.find({}, { sort: { _id: 1 }, projection: { _id: 1 } }).toArray();
+    expect(all).toHaveLength(40);
+    let count = 0;
+    for await (const doc of c.find({}).sort({ _id: 1 })) {
+      expect(doc.mb.length).toBe(mb.length);
+      count++;
+    }
+    expect(count).toBe(40);
+  });
+
   it("closes the cursor when a limit is reached exactly", async () => {
     const db = await seeded(10);
     const first = await db.command({ find: "c", sort: { _id: 1 }, limit: 4, batchSize: 2 }, big);
