@@ -94,7 +94,7 @@ export class WireServer {
     try {
       const req = parseOpMsg(msg.body);
       moreToCome = req.moreToCome;
-      reply = await this.run(req.command, connectionId, req.exactDocuments);
+      reply = await this.run(req.command, connectionId, req.insertBytes);
     } catch (err) {
       reply = toServerError(err).toReply();
     }
@@ -102,7 +102,7 @@ export class WireServer {
     return frame(this.nextRequestId++, msg.requestId, OP_MSG, encodeOpMsg(reply));
   }
 
-  private async run(command: Document, connectionId: number, exactDocuments?: Document[]): Promise<Document> {
+  private async run(command: Document, connectionId: number, insertBytes?: Buffer[]): Promise<Document> {
     const name = Object.keys(command)[0] ?? "";
     const handler = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
     if (!handler) return mongoError("CommandNotFound", `no such command: '${name}'`).toReply();
@@ -116,7 +116,7 @@ export class WireServer {
       connectionId,
       db,
       connectionCount: () => this.sockets.size,
-      exactDocuments,
+      insertBytes,
     };
     let reply: Document;
     try {

@@ -10,8 +10,8 @@ export interface CommandContext {
   /** The database the command runs against (`$db`). */
   db: string;
   connectionCount?: () => number;
-  /** `insert` only: the documents as sent, with their exact number types. */
-  exactDocuments?: Doc[];
+  /** `insert` only: each document's BSON bytes exactly as sent. */
+  insertBytes?: Buffer[];
 }
 
 export type CommandHandler = (cmd: Doc, ctx: CommandContext) => Doc | Promise<Doc>;

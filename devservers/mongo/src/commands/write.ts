@@ -12,6 +12,19 @@ import type { CommandContext, CommandHandler } from "./context";
 import { checkFields, collectionName, optional } from "./validate";
 
 const PROMOTE = { promoteLongs: true, promoteValues: true } as const;
+const EXACT = { promoteLongs: false, promoteValues: false } as const;
+const ID_ELEMENT_NAME = Buffer.from("_id\0");
+
+function checkBatchSize(n: number): void {
+  if (n < 1 || n > 100_000) {
+    throw mongoError("InvalidLength", `Write batch sizes must be between 1 and 100000. Got ${n} operations.`);
+  }
+}
+
+/** Whether a BSON document's first element is `_id` (byte 4 is its type, its name follows). */
+function startsWithId(bytes: Buffer): boolean {
+  return bytes.length > 9 && bytes.compare(ID_ELEMENT_NAME, 0, 4, 5, 9) === 0;
+}
 
 interface WriteError {
   index: number;
@@ -49,17 +62,22 @@ export const insert: CommandHandler = (cmd, ctx) => {
   const docs = optional<unknown[]>("insert", cmd, "documents", "array");
   if (!docs)
     throw mongoError("Location40414", "BSON field 'insert.documents' is missing but a required field");
+  checkBatchSize(docs.length);
   const ordered = optional<boolean>("insert", cmd, "ordered", "bool") ?? true;
   const coll = ctx.engine.catalog.ensureCollection(ctx.db, name);
-  const exact = ctx.exactDocuments?.length === docs.length ? ctx.exactDocuments : undefined;
+  const sent = ctx.insertBytes?.length === docs.length ? ctx.insertBytes : undefined;
   const errors: WriteError[] = [];
   let n = 0;
   for (let i = 0; i < docs.length; i++) {
     try {
-      if (exact) {
-        // Store the bytes with the client's number types; index from the plain-number form.
-        const bytes = serializeToBuffer(prepareInsert(exact[i]));
-        coll.insert(deserialize(bytes, PROMOTE) as Doc, bytes);
+      const bytes = sent?.[i];
+      if (bytes && startsWithId(bytes)) {
+        // Stored exactly as sent (number types included); indexed from the plain-number form.
+        coll.insert(prepareInsert(docs[i]), bytes);
+      } else if (bytes) {
+        // `_id` missing or not first: re-encode from the exact (unpromoted) form.
+        const exact = serializeToBuffer(prepareInsert(deserialize(bytes, EXACT)));
+        coll.insert(deserialize(exact, PROMOTE) as Doc, exact);
       } else coll.insert(prepareInsert(docs[i]));
       n++;
     } catch (err) {
@@ -148,6 +166,7 @@ export const update: CommandHandler = (cmd, ctx) => {
   checkFields("update", cmd, ["update", "updates", "ordered", "bypassDocumentValidation", "let"]);
   const name = collectionName("update", cmd);
   const updates = optional<unknown[]>("update", cmd, "updates", "array") ?? [];
+  checkBatchSize(updates.length);
   const ordered = optional<boolean>("update", cmd, "ordered", "bool") ?? true;
   const errors: WriteError[] = [];
   const upserted: Doc[] = [];
@@ -184,6 +203,7 @@ export const remove: CommandHandler = (cmd, ctx) => {
   checkFields("delete", cmd, ["delete", "deletes", "ordered", "let"]);
   const name = collectionName("delete", cmd);
   const deletes = optional<unknown[]>("delete", cmd, "deletes", "array") ?? [];
+  checkBatchSize(deletes.length);
   const ordered = optional<boolean>("delete", cmd, "ordered", "bool") ?? true;
   const coll = ctx.engine.catalog.collection(ctx.db, name);
   const errors: WriteError[] = [];

@@ -1,4 +1,5 @@
 import { type Document, deserialize } from "bson";
+import { serializeToBuffer } from "../bson-buffer";
 import { MSG_CHECKSUM_PRESENT, MSG_MORE_TO_COME } from "./opcodes";
 import { encodeReply } from "./reply-encoder";
 
@@ -7,15 +8,15 @@ export const DESERIALIZE_OPTIONS = {
   promoteValues: true,
   promoteBuffers: false,
 } as const;
-/** Keeps Int32/Long/Double wrappers so inserted documents are stored with their exact types. */
+/** Keeps Int32/Long/Double wrappers, for documents that must be re-encoded with their exact types. */
 const EXACT_OPTIONS = { promoteLongs: false, promoteValues: false, promoteBuffers: false } as const;
 
 export interface OpMsgRequest {
   flags: number;
   /** The kind-0 body with kind-1 document sequences merged in as arrays (`documents`, `updates`…). */
   command: Document;
-  /** For `insert`: the documents with their exact BSON number types (Int32, Long, Double). */
-  exactDocuments?: Document[];
+  /** For `insert`: each document's BSON bytes exactly as sent (number types included). */
+  insertBytes?: Buffer[];
   moreToCome: boolean;
 }
 
@@ -26,7 +27,7 @@ export function parseOpMsg(body: Buffer): OpMsgRequest {
   let command: Document | undefined;
   let body0: Buffer | undefined;
   const sequences: [string, Document[]][] = [];
-  const exact: Document[] = [];
+  const sequenceBytes: Buffer[] = [];
   while (offset < end) {
     const kind = body[offset++];
     if (kind === 0) {
@@ -46,7 +47,7 @@ export function parseOpMsg(body: Buffer): OpMsgRequest {
         const docSize = body.readInt32LE(p);
         const bytes = body.subarray(p, p + docSize);
         docs.push(deserialize(bytes, DESERIALIZE_OPTIONS));
-        if (identifier === "documents") exact.push(deserialize(bytes, EXACT_OPTIONS));
+        if (identifier === "documents") sequenceBytes.push(bytes);
         p += docSize;
       }
       sequences.push([identifier, docs]);
@@ -56,16 +57,18 @@ export function parseOpMsg(body: Buffer): OpMsgRequest {
     }
   }
   if (!command || !body0) throw new Error("OP_MSG without a body section");
-  let exactDocuments: Document[] | undefined;
+  let insertBytes: Buffer[] | undefined;
   if (Object.keys(command)[0] === "insert") {
-    const inBody = Array.isArray(command.documents) ? deserialize(body0, EXACT_OPTIONS).documents : [];
-    exactDocuments = [...inBody, ...exact];
+    const inBody: Document[] = Array.isArray(command.documents)
+      ? deserialize(body0, EXACT_OPTIONS).documents
+      : [];
+    insertBytes = [...inBody.map((d) => serializeToBuffer(d)), ...sequenceBytes];
   }
   for (const [identifier, docs] of sequences) {
     const existing = command[identifier];
     command[identifier] = Array.isArray(existing) ? [...existing, ...docs] : docs;
   }
-  return { flags, command, exactDocuments, moreToCome: (flags & MSG_MORE_TO_COME) !== 0 };
+  return { flags, command, insertBytes, moreToCome: (flags & MSG_MORE_TO_COME) !== 0 };
 }
 
 export function encodeOpMsg(reply: Document): Buffer[] {
