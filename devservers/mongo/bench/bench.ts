@@ -201,7 +201,6 @@ async function main(): Promise<void> {
       { name: "mongo_insert_single_per_s", value: singleRate, unit: "ops/s", op: ">=", target: 3000 },
       { name: "mongo_insert_batch_per_s", value: batchRate, unit: "docs/s", op: ">=", target: 20000 },
       { name: "mongo_rss_mb", value: rss, unit: "MB", op: "<", target: 300 },
-      { name: "mongo_find_indexed_p50_ms", value: indexed.p50, unit: "ms", op: "<", target: 0.5 },
       { name: "mongo_find_unindexed_ratio", value: ratio, unit: "x", op: ">=", target: 10 },
     ];
     for (const f of figures) console.log(resultLine(f));
