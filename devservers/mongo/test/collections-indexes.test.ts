@@ -39,6 +39,29 @@ describe("collections", () => {
     expect(some.map((c) => c.name).sort()).toEqual(["a", "c"]);
   });
 
+  it("keeps collections with dots and non-ASCII letters in their names apart", async () => {
+    const db = mongo.db();
+    await db.collection("posts").insertOne({ k: "plain" });
+    await db.collection("posts.archive").insertOne({ k: "dotted" });
+    await db.collection("système").insertOne({ k: "unicode" });
+    const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort();
+    expect(names).toEqual(["posts", "posts.archive", "système"]);
+    expect(
+      await db
+        .collection("posts")
+        .find({}, { projection: { _id: 0 } })
+        .toArray(),
+    ).toEqual([{ k: "plain" }]);
+    expect(
+      await db
+        .collection("posts.archive")
+        .find({}, { projection: { _id: 0 } })
+        .toArray(),
+    ).toEqual([{ k: "dotted" }]);
+    await db.collection("posts").drop();
+    expect(await db.collection("posts.archive").countDocuments()).toBe(1);
+  });
+
   it("drops a collection with its documents and indexes", async () => {
     const db = mongo.db();
     const c = db.collection("gone");
