@@ -150,6 +150,8 @@ describe("durability", () => {
       .db("other")
       .collection("x")
       .insertOne({ _id: "kept" as never });
+    await db.collection("posts.archive").insertOne({ _id: "dotted" as never });
+    await db.collection("système").insertOne({ _id: "unicode" as never });
 
     const snapshot = async (c: MongoClient) => ({
       dbs: (await c.db("admin").admin().listDatabases({ nameOnly: true })).databases
@@ -165,7 +167,7 @@ describe("durability", () => {
       other: await c.db("other").collection("x").find().toArray(),
     });
     const before = await snapshot(client);
-    expect(before.colls).toEqual(["empty", "posts"]);
+    expect(before.colls).toEqual(["empty", "posts", "posts.archive", "système"]);
     expect(before.docs.length).toBeGreaterThan(400);
 
     await client.close();
