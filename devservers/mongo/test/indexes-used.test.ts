@@ -260,3 +260,31 @@ describe("index use (where explain is supported)", () => {
     expect(indexNamesIn(winning(await c.find({ plain_n: 42 }).explain("queryPlanner")))).toEqual([]);
   });
 });
+
+describe("index use (where serverStatus reports documents examined)", () => {
+  it("examines only the matching documents for indexed equality, $in and range", async (ctx) => {
+    const c = await twin();
+    const examined = async () => {
+      const status = await mongo.client.db("admin").command({ serverStatus: 1 });
+      return status.metrics?.queryExecutor?.scannedObjects as number | undefined;
+    };
+    if ((await examined()) === undefined) return ctx.skip();
+    const cost = async (filter: Document) => {
+      const before = (await examined())!;
+      const n = (await c.find(filter).toArray()).length;
+      return { n, examined: (await examined())! - before };
+    };
+    for (const filter of [
+      { n: 42 },
+      { n: { $in: [1, 2, 3] } },
+      { n: { $gte: 10, $lt: 13 } },
+      { city: "Oslo" },
+    ]) {
+      const { n, examined: docs } = await cost(filter);
+      expect(n).toBeGreaterThan(0);
+      expect(docs, JSON.stringify(filter)).toBeLessThanOrEqual(n + 2);
+    }
+    const scan = await cost({ plain_n: 42 });
+    expect(scan.examined).toBeGreaterThanOrEqual(300);
+  });
+});
