@@ -1,5 +1,6 @@
 import { calculateObjectSize, Long } from "bson";
 import { mongoError } from "../errors";
+import { RAW_BSON } from "../storage/bson-doc-map";
 import type { Doc } from "./context";
 
 const DEFAULT_FIRST_BATCH = 101;
@@ -61,16 +62,16 @@ export class CursorStore {
   }
 }
 
+/** Up to `n` documents from `from`, but never more than ~16 MB of them (at least one). */
 function takeBatch(docs: Doc[], from: number, n: number): Doc[] {
   const end = Math.min(docs.length, from + n);
-  const batch = docs.slice(from, end);
-  if (batch.length <= 50) return batch;
   let bytes = 0;
-  for (let i = 0; i < batch.length; i++) {
-    bytes += calculateObjectSize(batch[i]!);
-    if (bytes > MAX_BATCH_BYTES) return batch.slice(0, Math.max(1, i));
+  for (let i = from; i < end; i++) {
+    const doc = docs[i]!;
+    bytes += (doc as { [RAW_BSON]?: Buffer })[RAW_BSON]?.length ?? calculateObjectSize(doc);
+    if (bytes > MAX_BATCH_BYTES && i > from) return docs.slice(from, i);
   }
-  return batch;
+  return docs.slice(from, end);
 }
 
 function newCursorId(open: Map<number, unknown>): number {

@@ -65,6 +65,12 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
 }
 
 export function compareValues(a: unknown, b: unknown): number {
+  // Fast paths for the common index keys.
+  const ta = typeof a;
+  if (ta === typeof b) {
+    if (ta === "string") return a === b ? 0 : (a as string) < (b as string) ? -1 : 1;
+    if (ta === "number" && !Number.isNaN(a) && !Number.isNaN(b)) return (a as number) - (b as number) || 0;
+  }
   const ra = typeRank(a);
   const rb = typeRank(b);
   if (ra !== rb) return ra - rb;

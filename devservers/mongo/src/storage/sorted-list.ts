@@ -32,9 +32,9 @@ export class SortedList<T> {
 
   remove(x: T): boolean {
     if (this.blocks.length === 0) return false;
-    const b = this.blockFor((e) => this.cmp(e, x));
+    const b = this.blockOf(x);
     const blk = this.blocks[b]!;
-    const at = lowerBound(blk, (e) => this.cmp(e, x));
+    const at = this.positionIn(blk, x);
     if (at >= blk.length || this.cmp(blk[at]!, x) !== 0) return false;
     blk.splice(at, 1);
     if (blk.length === 0) this.blocks.splice(b, 1);
@@ -80,6 +80,30 @@ export class SortedList<T> {
       }
       i = Number.POSITIVE_INFINITY;
     }
+  }
+
+  /** Like `blockFor`/`lowerBound` with the element comparator, without a closure per call. */
+  private blockOf(x: T): number {
+    let lo = 0;
+    let hi = this.blocks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const blk = this.blocks[mid]!;
+      if (this.cmp(blk[blk.length - 1]!, x) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private positionIn(blk: T[], x: T): number {
+    let lo = 0;
+    let hi = blk.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.cmp(blk[mid]!, x) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** The first block whose last element is not before the target (or the last block). */
