@@ -1,5 +1,6 @@
 import { Query } from "mingo";
 import { mongoError, toServerError } from "../errors";
+import { hasBsonType, needsExactTypes } from "./bson-type";
 import { encodeKey } from "./compare";
 import { MINGO_OPTIONS } from "./mingo-options";
 import { type Doc, isPlainObject, valuesAtPath } from "./paths";
@@ -19,14 +20,16 @@ export function compileFilter(filter: unknown): Matcher {
   if (Object.keys(filter).length === 0) return MATCH_ALL;
   checkOperators(filter);
   const exact = exactDocumentConditions(filter);
+  const typed = exactTypeConditions(filter);
   try {
-    const q = new Query(filter, MINGO_OPTIONS);
+    const q = new Query(typed.length ? withoutExactTypes(filter) : filter, MINGO_OPTIONS);
     return {
       test: (doc) => {
         try {
           return (
             q.test(doc) &&
-            exact.every(([path, want]) => valuesAtPath(doc, path).some((v) => encodeKey(v) === want))
+            exact.every(([path, want]) => valuesAtPath(doc, path).some((v) => encodeKey(v) === want)) &&
+            typed.every(([path, types]) => hasBsonType(doc, path, types))
           );
         } catch (err) {
           throw toServerError(err);
@@ -72,6 +75,28 @@ function exactDocumentConditions(filter: Doc): [string, string][] {
       else if (keys.length === 1 && keys[0] === "$eq" && isPlainObject(v.$eq))
         out.push([k, encodeKey(v.$eq)]);
     }
+  }
+  return out;
+}
+
+/** Top-level `{field: {$type: "long"}}`-like conditions, checked on the stored types. */
+function exactTypeConditions(filter: Doc): [string, string[]][] {
+  const out: [string, string[]][] = [];
+  for (const [k, v] of Object.entries(filter)) {
+    if (k.startsWith("$") || !isPlainObject(v) || !("$type" in v)) continue;
+    const types = needsExactTypes(v.$type);
+    if (types) out.push([k, types]);
+  }
+  return out;
+}
+
+function withoutExactTypes(filter: Doc): Doc {
+  const out: Doc = {};
+  for (const [k, v] of Object.entries(filter)) {
+    if (!k.startsWith("$") && isPlainObject(v) && "$type" in v && needsExactTypes(v.$type)) {
+      const { $type, ...rest } = v;
+      if (Object.keys(rest).length) out[k] = rest;
+    } else out[k] = v;
   }
   return out;
 }
