@@ -48,9 +48,11 @@ const schema = z
     KAFKA_BROKERS: optionalString,
     ELASTICSEARCH_URL: optionalString,
     S3_ENDPOINT: optionalString,
+    /** Set by Next while `next build` runs: no secret is needed to compile, only to serve. */
+    NEXT_PHASE: optionalString,
   })
   .superRefine((v, ctx) => {
-    if (v.NODE_ENV === "production" && !v.AUTH_SECRETS) {
+    if (v.NODE_ENV === "production" && !v.AUTH_SECRETS && v.NEXT_PHASE !== "phase-production-build") {
       ctx.addIssue({ code: "custom", path: ["AUTH_SECRETS"], message: "required in production" });
     }
     if (
