@@ -37,7 +37,7 @@ describe("storage engine recovery", () => {
     expect(back.indexes.map((i) => i.name)).toEqual(["_id_", "email_1"]);
     expect(b.catalog.collection("other", "gone")).toBeUndefined();
     // Start-up compacted into snapshots: one directory per database, no leftovers.
-    expect(fs.readdirSync(dbpath).sort()).toEqual(["app", "journal.2.wal", "manifest.json"]);
+    expect(fs.readdirSync(dbpath).sort()).toEqual(["app", "journal.2.wal", "manifest.json", "mongod.lock"]);
     await b.close();
   });
 
@@ -64,5 +64,17 @@ describe("storage engine recovery", () => {
       { _id: 2, email: "b@x" },
     ]);
     await c.close();
+  });
+});
+
+describe("dbpath lock", () => {
+  it("refuses a second server on a dbpath held by a running process, and frees it on close", async () => {
+    const dbpath = tempDir();
+    fs.writeFileSync(path.join(dbpath, "mongod.lock"), String(process.ppid));
+    expect(() => StorageEngine.open(dbpath)).toThrow(/in use by another server/);
+    fs.writeFileSync(path.join(dbpath, "mongod.lock"), "999999999"); // a pid that does not run
+    const engine = StorageEngine.open(dbpath);
+    await engine.close();
+    expect(fs.existsSync(path.join(dbpath, "mongod.lock"))).toBe(false);
   });
 });

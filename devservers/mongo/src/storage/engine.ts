@@ -3,6 +3,7 @@ import path from "node:path";
 import { Binary, type Document, deserialize } from "bson";
 import type { Doc } from "../query/paths";
 import { Catalog, type CatalogSink } from "./catalog";
+import { lockDbpath } from "./dbpath-lock";
 import type { IndexSpec } from "./index-store";
 import { Journal, readJournal } from "./journal";
 import {
@@ -33,13 +34,20 @@ export class StorageEngine implements CatalogSink {
   private journal!: Journal;
   private manifest!: Manifest;
   private compacting: Promise<void> | null = null;
+  private unlock: () => void = () => {};
 
   private constructor(readonly dbpath: string) {}
 
   static open(dbpath: string): StorageEngine {
     fs.mkdirSync(dbpath, { recursive: true });
     const engine = new StorageEngine(dbpath);
-    engine.load();
+    engine.unlock = lockDbpath(dbpath);
+    try {
+      engine.load();
+    } catch (err) {
+      engine.unlock();
+      throw err;
+    }
     return engine;
   }
 
@@ -170,6 +178,7 @@ export class StorageEngine implements CatalogSink {
     if (this.compacting) await this.compacting;
     await this.compact();
     this.journal.close();
+    this.unlock();
   }
 
   // CatalogSink: every change becomes one journal record.
