@@ -2,6 +2,7 @@ import * as admin from "./admin";
 import { aggregate } from "./aggregate";
 import * as collections from "./collections";
 import type { CommandHandler } from "./context";
+import { explain } from "./explain";
 import { findAndModify } from "./find-and-modify";
 import * as indexes from "./indexes";
 import * as read from "./read";
@@ -42,6 +43,7 @@ export const COMMANDS: Record<string, CommandHandler> = {
   count: read.count,
   distinct: read.distinct,
   aggregate,
+  explain,
 };
 
 /** Commands that change data: their reply waits for the journal to be durable. */

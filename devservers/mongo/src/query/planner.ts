@@ -16,6 +16,8 @@ export interface Plan {
   /** True when `docs` already come in the requested sort order. */
   sorted: boolean;
   index?: string;
+  /** The index scan runs backwards (a descending sort on an ascending index, or vice versa). */
+  reverse?: boolean;
 }
 
 /** Values an index can look up exactly: numbers, strings, ObjectId, bool, Date. */
@@ -108,7 +110,7 @@ export function plan(coll: Collection, filter: Doc, sort: SortSpec | undefined):
     if (!best || score > best.score) best = { ix, score, prefix, points, range, ...cov };
   }
   if (!best) return { docs: coll.docs.values(), sorted: !sort };
-  return { docs: fetch(coll, best), sorted: best.sorted, index: best.ix.name };
+  return { docs: fetch(coll, best), sorted: best.sorted, index: best.ix.name, reverse: best.reverse };
 }
 
 function* fetch(coll: Collection, c: Candidate): Generator<Doc> {
