@@ -1,6 +1,6 @@
 import type { Collection } from "../storage/collection";
 import type { IndexStore, KeyRange } from "../storage/index-store";
-import { typeRank } from "./compare";
+import { compareValues, encodeKey, typeRank } from "./compare";
 import { type Doc, isPlainObject } from "./paths";
 import type { SortSpec } from "./sort";
 
@@ -82,6 +82,15 @@ function sortCoverage(ix: IndexStore, from: number, sort: SortSpec | undefined) 
 /** Picks the index serving the filter (equality prefix, $in, range) and/or the sort best. */
 export function plan(coll: Collection, filter: Doc, sort: SortSpec | undefined): Plan {
   const bounds = boundsOf(filter);
+  // Equality or $in on _id: straight from the collection's map.
+  const id = bounds.get("_id");
+  const ids = id?.eq !== undefined ? [id.eq] : id?.in;
+  if (ids) {
+    // In index order, as mongod's IXSCAN over the $in points returns them.
+    const keys = [...new Set([...ids].sort(compareValues).map(encodeKey))];
+    const docs = keys.map((k) => coll.docs.get(k)).filter((d): d is Doc => d !== undefined);
+    return { docs, sorted: !sort || docs.length <= 1, index: "_id_" };
+  }
   let best: Candidate | undefined;
   for (const ix of coll.indexes) {
     // Sparse and partial indexes leave documents out: they cannot answer for the whole collection.
@@ -97,7 +106,8 @@ export function plan(coll: Collection, filter: Doc, sort: SortSpec | undefined):
     let points: unknown[] | undefined;
     let range: KeyRange | undefined;
     if (prefix.length === 0 && next?.in) {
-      points = next.in;
+      const dir = ix.directions[0]!;
+      points = [...next.in].sort((a, b) => compareValues(a, b) * dir);
       score += 8;
     } else if (next?.range && !ix.multikey && prefix.length < ix.fields.length) {
       range = next.range;

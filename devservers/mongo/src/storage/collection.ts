@@ -36,7 +36,17 @@ export class Collection {
     readonly uuid: Binary = new UUID(),
     readonly options: Doc = {},
     public sink?: ChangeSink,
-  ) {}
+  ) {
+    this.lazyIdIndex(this.indexes[0]!);
+  }
+
+  private lazyIdIndex(ix: IndexStore): void {
+    ix.buildLazily(() => this.idEntries());
+  }
+
+  private *idEntries(): Generator<{ key: unknown[]; id: string }> {
+    for (const [id, doc] of this.docs.entries()) yield { key: [doc._id], id };
+  }
 
   get ns(): string {
     return `${this.db}.${this.name}`;
@@ -115,8 +125,10 @@ export class Collection {
       }
       ix.add(id, keys);
     }
-    if (spec.name === "_id_") this.indexes[0] = ix;
-    else this.indexes.push(ix);
+    if (spec.name === "_id_") {
+      this.lazyIdIndex(ix);
+      this.indexes[0] = ix;
+    } else this.indexes.push(ix);
     this.dirty = true;
     this.sink?.putIndex(this.ns, spec);
   }

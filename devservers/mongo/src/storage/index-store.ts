@@ -31,6 +31,12 @@ export class IndexStore {
   private readonly sorted: SortedList<IndexEntry>;
   private readonly partial?: Query;
 
+  /**
+   * Set for the `_id` index: equality on `_id` is served by the collection's own map, so the
+   * sorted entries are only built (from `rebuild`) when a range or sort on `_id` first needs them.
+   */
+  private lazy?: { built: boolean; rebuild: () => Iterable<IndexEntry> };
+
   constructor(readonly spec: IndexSpec) {
     this.fields = Object.keys(spec.key);
     this.directions = this.fields.map((f) => (spec.key[f] === -1 ? -1 : 1));
@@ -79,11 +85,17 @@ export class IndexStore {
     return undefined;
   }
 
+  buildLazily(rebuild: () => Iterable<IndexEntry>): void {
+    this.lazy = { built: false, rebuild };
+  }
+
   add(id: string, keys: unknown[][]): void {
+    if (this.lazy && !this.lazy.built) return;
     for (const key of keys) this.sorted.insert({ key, id });
   }
 
   remove(id: string, keys: unknown[][]): void {
+    if (this.lazy && !this.lazy.built) return;
     for (const key of keys) this.sorted.remove({ key, id });
   }
 
@@ -96,6 +108,10 @@ export class IndexStore {
    * `range`, in index order (or reversed).
    */
   *scan(prefix: unknown[], range: KeyRange | undefined, reverse: boolean): Generator<IndexEntry> {
+    if (this.lazy && !this.lazy.built) {
+      this.lazy.built = true;
+      for (const e of this.lazy.rebuild()) this.sorted.insert(e);
+    }
     const n = prefix.length;
     const inRange = (e: IndexEntry): number => {
       for (let i = 0; i < n; i++) {
