@@ -44,8 +44,8 @@ export class Collection {
     ix.buildLazily(() => this.idEntries());
   }
 
-  private *idEntries(): Generator<{ key: unknown[]; id: string }> {
-    for (const [id, doc] of this.docs.entries()) yield { key: [doc._id], id };
+  private *idEntries(): Generator<{ key: unknown; id: string }> {
+    for (const [id, doc] of this.docs.entries()) yield { key: doc._id, id };
   }
 
   get ns(): string {

@@ -13,8 +13,9 @@ export interface IndexSpec {
   [option: string]: unknown;
 }
 
+/** One index entry; `key` is the bare value for a single-field index (no array per entry). */
 export interface IndexEntry {
-  key: unknown[];
+  key: unknown;
   id: string;
 }
 
@@ -27,6 +28,7 @@ export class IndexStore {
   readonly fields: string[];
   readonly directions: number[];
   readonly unique: boolean;
+  private readonly single: boolean;
   multikey = false;
   private readonly sorted: SortedList<IndexEntry>;
   private readonly partial?: Query;
@@ -41,9 +43,10 @@ export class IndexStore {
     this.fields = Object.keys(spec.key);
     this.directions = this.fields.map((f) => (spec.key[f] === -1 ? -1 : 1));
     this.unique = spec.unique === true;
+    this.single = this.fields.length === 1;
     if (spec.partialFilterExpression) this.partial = new Query(spec.partialFilterExpression);
     this.sorted = new SortedList(
-      (a, b) => this.compareKeys(a.key, b.key) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+      (a, b) => this.compareStored(a.key, b.key) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
     );
   }
 
@@ -78,7 +81,8 @@ export class IndexStore {
   conflict(keys: unknown[][], selfId: string): { key: unknown[]; id: string } | undefined {
     if (!this.unique) return undefined;
     for (const key of keys) {
-      for (const e of this.sorted.range((x) => this.compareKeys(x.key, key))) {
+      const stored = this.stored(key);
+      for (const e of this.sorted.range((x) => this.compareStored(x.key, stored))) {
         if (e.id !== selfId) return { key, id: e.id };
       }
     }
@@ -91,12 +95,12 @@ export class IndexStore {
 
   add(id: string, keys: unknown[][]): void {
     if (this.lazy && !this.lazy.built) return;
-    for (const key of keys) this.sorted.insert({ key, id });
+    for (const key of keys) this.sorted.insert({ key: this.stored(key), id });
   }
 
   remove(id: string, keys: unknown[][]): void {
     if (this.lazy && !this.lazy.built) return;
-    for (const key of keys) this.sorted.remove({ key, id });
+    for (const key of keys) this.sorted.remove({ key: this.stored(key), id });
   }
 
   get size(): number {
@@ -115,11 +119,11 @@ export class IndexStore {
     const n = prefix.length;
     const inRange = (e: IndexEntry): number => {
       for (let i = 0; i < n; i++) {
-        const c = compareValues(e.key[i], prefix[i]) * this.directions[i]!;
+        const c = compareValues(this.part(e.key, i), prefix[i]) * this.directions[i]!;
         if (c !== 0) return c;
       }
       if (!range) return 0;
-      const v = e.key[n];
+      const v = this.part(e.key, n);
       const dir = this.directions[n]!;
       if (range.min !== undefined) {
         const c = compareValues(v, range.min.value);
@@ -134,9 +138,20 @@ export class IndexStore {
     yield* this.sorted.range(inRange, reverse);
   }
 
-  private compareKeys(a: unknown[], b: unknown[]): number {
-    for (let i = 0; i < a.length; i++) {
-      const c = compareValues(a[i], b[i]) * this.directions[i]!;
+  private stored(key: unknown[]): unknown {
+    return this.single ? key[0] : key;
+  }
+
+  private part(stored: unknown, i: number): unknown {
+    return this.single ? stored : (stored as unknown[])[i];
+  }
+
+  private compareStored(a: unknown, b: unknown): number {
+    if (this.single) return compareValues(a, b) * this.directions[0]!;
+    const x = a as unknown[];
+    const y = b as unknown[];
+    for (let i = 0; i < x.length; i++) {
+      const c = compareValues(x[i], y[i]) * this.directions[i]!;
       if (c !== 0) return c;
     }
     return 0;
