@@ -1,7 +1,7 @@
 import { Query } from "mingo";
 import { mongoError, toServerError } from "../errors";
 import { hasBsonType, needsExactTypes } from "./bson-type";
-import { encodeKey } from "./compare";
+import { compareValues, encodeKey, typeRank } from "./compare";
 import { MINGO_OPTIONS } from "./mingo-options";
 import { type Doc, isPlainObject, valuesAtPath } from "./paths";
 
@@ -19,6 +19,15 @@ export function compileFilter(filter: unknown): Matcher {
   if (!isPlainObject(filter)) throw mongoError("TypeMismatch", "filter must be an object");
   if (Object.keys(filter).length === 0) return MATCH_ALL;
   checkOperators(filter);
+  const simple = scalarEqualities(filter);
+  if (simple) {
+    return {
+      test: (doc) =>
+        simple.every(([path, want]) =>
+          valuesAtPath(doc, path).some((v) => v !== undefined && compareValues(v, want) === 0),
+        ),
+    };
+  }
   const exact = exactDocumentConditions(filter);
   const typed = exactTypeConditions(filter);
   try {
@@ -97,6 +106,28 @@ function withoutExactTypes(filter: Doc): Doc {
       const { $type, ...rest } = v;
       if (Object.keys(rest).length) out[k] = rest;
     } else out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * `{a: "x", "b.c": 5}`: plain equalities on strings, numbers, ObjectIds, booleans and dates are
+ * matched directly (any array element counts, as in mongod), skipping mingo's query compilation
+ * on the hottest path. Anything else returns undefined and goes through mingo.
+ */
+function scalarEqualities(filter: Doc): [string, unknown][] | undefined {
+  const out: [string, unknown][] = [];
+  for (const [k, v] of Object.entries(filter)) {
+    if (k.startsWith("$")) return undefined;
+    const r = typeRank(v);
+    if (
+      (r !== 3 && r !== 4 && r !== 8 && r !== 9 && r !== 10) ||
+      (typeof v === "number" && Number.isNaN(v))
+    ) {
+      return undefined;
+    }
+    if (typeof v !== "number" && typeof v !== "string" && typeof v !== "boolean" && r === 3) return undefined;
+    out.push([k, v]);
   }
   return out;
 }
