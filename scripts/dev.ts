@@ -194,6 +194,8 @@ async function main(): Promise<void> {
     NEXTAUTH_URL: process.env.NEXTAUTH_URL || `http://${rootDomain}`,
     AUTH_TRUST_HOST: "1",
     NEXT_TELEMETRY_DISABLED: "1",
+    // Locally the demo login holds the platform-admin privilege, so the audit log can be tried.
+    PLATFORM_ADMIN_EMAILS: process.env.PLATFORM_ADMIN_EMAILS ?? (config.production ? "" : "demo@conduit.blog"),
   };
   if (config.production) {
     env.AUTH_SECRETS = process.env.AUTH_SECRETS || localAuthSecrets(config.dataDir);
@@ -218,6 +220,7 @@ async function main(): Promise<void> {
       `    platform     ${at("")}`,
       `    demo blog    ${at("demo.")}   (also ${at("ada.")}, ${at("grace.")})`,
       "    demo login   demo@conduit.blog / conduit-demo",
+      `    audit log    ${at("")}/admin/audit   (platform admins; the demo login is one in development)`,
       `    health       ${at("")}/api/health   ${health}`,
       "  Ctrl-C stops everything.",
       "",
