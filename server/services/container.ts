@@ -3,6 +3,7 @@ import { type Env, env } from "../env";
 import { type Logger, log } from "../log";
 import { AuditService } from "./audit/audit-service";
 import { MembershipsService } from "./memberships/memberships-service";
+import { PostsService } from "./posts/posts-service";
 import { TenantsService } from "./tenants/tenants-service";
 import { UsersService } from "./users/users-service";
 
@@ -13,6 +14,7 @@ export interface Services {
   memberships: MembershipsService;
   audit: AuditService;
   users: UsersService;
+  posts: PostsService;
 }
 
 export interface ServiceDeps {
@@ -41,7 +43,8 @@ export function createServices(deps: ServiceDeps): Services {
     .map((e) => e.trim().toLowerCase())
     .filter(Boolean);
   const users = new UsersService({ db, log, audit, adminEmails });
-  return { db, tenants, memberships, audit, users };
+  const posts = new PostsService({ db });
+  return { db, tenants, memberships, audit, users, posts };
 }
 
 // Next dev re-evaluates modules on every edit; keeping the container on globalThis keeps one

@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { plainText, plainTextBlocks } from "./plain-text";
+
+const text = (t: string) => ({ type: "text", text: t });
+const para = (...parts: unknown[]) => ({ type: "paragraph", content: parts });
+const doc = (...content: unknown[]) => ({ type: "doc", content });
+
+describe("plainTextBlocks", () => {
+  it("gives one paragraph per paragraph node, joining marked text runs", () => {
+    const blocks = plainTextBlocks(
+      doc(
+        para(text("Hello "), { type: "text", text: "bold", marks: [{ type: "bold" }] }, text(" world")),
+        para(text("Two")),
+      ),
+    );
+    expect(blocks).toEqual([
+      { kind: "paragraph", text: "Hello bold world" },
+      { kind: "paragraph", text: "Two" },
+    ]);
+  });
+
+  it("keeps heading levels, clamping odd ones and defaulting a missing level", () => {
+    const blocks = plainTextBlocks(
+      doc(
+        { type: "heading", attrs: { level: 3 }, content: [text("Three")] },
+        { type: "heading", attrs: { level: 9 }, content: [text("Nine")] },
+        { type: "heading", content: [text("None")] },
+      ),
+    );
+    expect(blocks).toEqual([
+      { kind: "heading", level: 3, text: "Three" },
+      { kind: "heading", level: 6, text: "Nine" },
+      { kind: "heading", level: 2, text: "None" },
+    ]);
+  });
+
+  it("turns a blockquote of several paragraphs into one quote with line breaks", () => {
+    const blocks = plainTextBlocks(doc({ type: "blockquote", content: [para(text("a")), para(text("b"))] }));
+    expect(blocks).toEqual([{ kind: "quote", text: "a\nb" }]);
+  });
+
+  it("gives one block per list item, ordered or not, nested items after their parent", () => {
+    const item = (t: string, ...nested: unknown[]) => ({
+      type: "listItem",
+      content: [para(text(t)), ...nested],
+    });
+    const blocks = plainTextBlocks(
+      doc(
+        {
+          type: "bulletList",
+          content: [item("one", { type: "orderedList", content: [item("one.a")] }), item("two")],
+        },
+        { type: "orderedList", content: [item("first")] },
+      ),
+    );
+    expect(blocks).toEqual([
+      { kind: "list-item", ordered: false, text: "one" },
+      { kind: "list-item", ordered: true, text: "one.a" },
+      { kind: "list-item", ordered: false, text: "two" },
+      { kind: "list-item", ordered: true, text: "first" },
+    ]);
+  });
+
+  it("keeps a code block's whitespace and line breaks", () => {
+    const blocks = plainTextBlocks(doc({ type: "codeBlock", content: [text("if (x) {\n  y();\n}")] }));
+    expect(blocks).toEqual([{ kind: "code", text: "if (x) {\n  y();\n}" }]);
+  });
+
+  it("lets unknown nodes contribute their text and skips rules, images and empty blocks", () => {
+    const blocks = plainTextBlocks(
+      doc(
+        {
+          type: "table",
+          content: [{ type: "tableRow", content: [{ type: "tableCell", content: [para(text("cell"))] }] }],
+        },
+        { type: "horizontalRule" },
+        { type: "image", attrs: { src: "x.png" } },
+        para(),
+        para(text("line"), { type: "hardBreak" }, text("break")),
+      ),
+    );
+    expect(blocks).toEqual([
+      { kind: "paragraph", text: "cell" },
+      { kind: "paragraph", text: "line\nbreak" },
+    ]);
+  });
+
+  it("survives malformed content without throwing", () => {
+    for (const bad of [
+      null,
+      undefined,
+      "doc",
+      42,
+      [],
+      { content: "x" },
+      { content: [null, 1, { type: "text" }] },
+    ]) {
+      expect(plainTextBlocks(bad)).toEqual([]);
+    }
+    expect(plainTextBlocks(doc(para({ type: "text", text: 5 }), para(text("ok"))))).toEqual([
+      { kind: "paragraph", text: "ok" },
+    ]);
+  });
+
+  it("keeps markup-looking text as text (escaping is the renderer's job)", () => {
+    expect(plainText(doc(para(text("<script>alert(1)</script>"))))).toBe("<script>alert(1)</script>");
+  });
+});
+
+describe("plainText", () => {
+  it("separates blocks with blank lines", () => {
+    expect(
+      plainText(doc(para(text("a")), { type: "heading", attrs: { level: 2 }, content: [text("b")] })),
+    ).toBe("a\n\nb");
+  });
+});
