@@ -50,8 +50,14 @@ export class WireServer {
     this.sockets.add(socket);
     socket.setNoDelay(true);
     const framer = new MessageFramer();
-    // Replies go out in request order even when a write waits for its fsync.
+    // Replies go out in request order even when a write waits for its fsync: while any reply is
+    // pending, later ones queue behind it. A read answered synchronously with nothing pending is
+    // written at once, without promise hops.
+    let pending = 0;
     let chain: Promise<void> = Promise.resolve();
+    const send = (reply: Buffer | undefined) => {
+      if (reply && !socket.destroyed) socket.write(reply);
+    };
     socket.on("data", (chunk) => {
       let messages: RawMessage[];
       try {
@@ -62,10 +68,29 @@ export class WireServer {
         return;
       }
       for (const msg of messages) {
-        const pending = this.handle(msg, connectionId);
+        let reply: Buffer | undefined | Promise<Buffer | undefined>;
+        try {
+          reply = this.handle(msg, connectionId);
+        } catch (err) {
+          this.opts.log?.(`connection ${connectionId}: ${(err as Error).message}`);
+          socket.destroy();
+          return;
+        }
+        if (pending === 0 && !(reply instanceof Promise)) {
+          send(reply);
+          continue;
+        }
+        pending++;
+        const queued = reply;
         chain = chain.then(async () => {
-          const reply = await pending;
-          if (reply && !socket.destroyed) socket.write(reply);
+          try {
+            send(await queued);
+          } catch (err) {
+            this.opts.log?.(`connection ${connectionId}: ${(err as Error).message}`);
+            socket.destroy();
+          } finally {
+            pending--;
+          }
         });
       }
     });
@@ -73,7 +98,7 @@ export class WireServer {
     socket.on("close", () => this.sockets.delete(socket));
   }
 
-  private async handle(msg: RawMessage, connectionId: number): Promise<Buffer | undefined> {
+  private handle(msg: RawMessage, connectionId: number): Buffer | undefined | Promise<Buffer | undefined> {
     if (msg.opCode === OP_QUERY) {
       const q = parseOpQuery(msg.body);
       const name = Object.keys(q.query)[0] ?? "";
@@ -89,20 +114,22 @@ export class WireServer {
       this.opts.log?.(`connection ${connectionId}: unsupported opCode ${msg.opCode}`);
       return undefined;
     }
-    let reply: Document;
+    let reply: Document | Promise<Document>;
     let moreToCome = false;
     try {
       const req = parseOpMsg(msg.body);
       moreToCome = req.moreToCome;
-      reply = await this.run(req.command, connectionId, req.insertBytes);
+      reply = this.run(req.command, connectionId, req.insertBytes);
     } catch (err) {
       reply = toServerError(err).toReply();
     }
-    if (moreToCome) return undefined;
-    return frame(this.nextRequestId++, msg.requestId, OP_MSG, encodeOpMsg(reply));
+    const encode = (doc: Document) =>
+      moreToCome ? undefined : frame(this.nextRequestId++, msg.requestId, OP_MSG, encodeOpMsg(doc));
+    return reply instanceof Promise ? reply.then(encode) : encode(reply);
   }
 
-  private async run(command: Document, connectionId: number, insertBytes?: Buffer[]): Promise<Document> {
+  /** Synchronous for reads; a promise when the handler is asynchronous or the journal must commit. */
+  private run(command: Document, connectionId: number, insertBytes?: Buffer[]): Document | Promise<Document> {
     const name = Object.keys(command)[0] ?? "";
     const handler = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
     if (!handler) return mongoError("CommandNotFound", `no such command: '${name}'`).toReply();
@@ -118,15 +145,25 @@ export class WireServer {
       connectionCount: () => this.sockets.size,
       insertBytes,
     };
-    let reply: Document;
+    let reply: Document | Promise<Document>;
     try {
       refuseUnsupportedOptions(command);
-      reply = await handler(command, ctx);
+      reply = handler(command, ctx);
     } catch (err) {
       reply = toServerError(err).toReply();
     }
-    // Acknowledge only once the change is in the fsynced journal (even on a partial failure).
-    if (WRITE_COMMANDS.has(name)) await this.opts.engine.commit();
-    return reply;
+    const write = WRITE_COMMANDS.has(name);
+    if (!write && !(reply instanceof Promise)) return reply;
+    return (async () => {
+      let out: Document;
+      try {
+        out = await reply;
+      } catch (err) {
+        out = toServerError(err).toReply();
+      }
+      // Acknowledge only once the change is in the fsynced journal (even on a partial failure).
+      if (write) await this.opts.engine.commit();
+      return out;
+    })();
   }
 }

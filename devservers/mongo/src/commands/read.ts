@@ -59,7 +59,7 @@ export const find: CommandHandler = (cmd, ctx) => {
   if (coll && cmd.hint !== undefined) checkHint(coll, cmd.hint);
   const natural = isPlainObject(cmd.hint) && "$natural" in cmd.hint && !sort;
   const order = natural ? parseSort({ $natural: (cmd.hint as Doc).$natural }) : sort;
-  let docs = runQuery(coll, { filter, sort: order, skip, limit });
+  let docs = runQuery(coll, { filter, sort: order, skip, limit, raw: !project });
   if (project) docs = docs.map(project);
   const reply = ctx.cursors.firstBatch(`${ctx.db}.${name}`, docs, batchSize, singleBatch);
   return reply;
@@ -113,7 +113,10 @@ export const count: CommandHandler = (cmd, ctx) => {
     if (limit) n = Math.min(n, Math.abs(limit));
     return { n, ok: 1 };
   }
-  return { n: runQuery(coll, { filter: query, skip, limit: limit ? Math.abs(limit) : 0 }).length, ok: 1 };
+  return {
+    n: runQuery(coll, { filter: query, skip, limit: limit ? Math.abs(limit) : 0, raw: true }).length,
+    ok: 1,
+  };
 };
 
 export const distinct: CommandHandler = (cmd, ctx) => {

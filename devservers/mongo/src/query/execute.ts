@@ -1,5 +1,6 @@
+import { decode, rawDoc } from "../storage/bson-doc-map";
 import type { Collection } from "../storage/collection";
-import { compileFilter } from "./filter";
+import { compileFilter, type Matcher } from "./filter";
 import type { Doc } from "./paths";
 import { plan } from "./planner";
 import { type SortSpec, sortDocs } from "./sort";
@@ -10,6 +11,11 @@ export interface QueryOptions {
   skip?: number;
   /** 0 or absent: no limit. */
   limit?: number;
+  /**
+   * The caller only sends the documents back unchanged (find without projection): results may be
+   * field-less stand-ins carrying the stored bytes, so a match decided on the bytes is not decoded.
+   */
+  raw?: boolean;
 }
 
 /** Matching documents in order, using an index where one helps and stopping early when it can. */
@@ -24,12 +30,17 @@ export function runQuery(coll: Collection | undefined, opts: QueryOptions): Doc[
   const p =
     natural === undefined
       ? plan(coll, filter, opts.sort)
-      : { docs: natural === 1 ? coll.docs.values() : [...coll.docs.values()].reverse(), sorted: true };
+      : {
+          docs: natural === 1 ? coll.docs.rawValues() : [...coll.docs.rawValues()].reverse(),
+          sorted: true,
+        };
+  const raw = opts.raw === true && p.sorted;
   if (p.sorted) {
     const out: Doc[] = [];
     let skipped = 0;
-    for (const doc of p.docs) {
-      if (!matcher.test(doc)) continue;
+    for (const bytes of p.docs) {
+      const doc = matchBytes(matcher, bytes, raw);
+      if (!doc) continue;
       if (skipped < skip) {
         skipped++;
         continue;
@@ -40,7 +51,19 @@ export function runQuery(coll: Collection | undefined, opts: QueryOptions): Doc[
     return out;
   }
   const matched: Doc[] = [];
-  for (const doc of p.docs) if (matcher.test(doc)) matched.push(doc);
+  for (const bytes of p.docs) {
+    const doc = matchBytes(matcher, bytes, false);
+    if (doc) matched.push(doc);
+  }
   const sorted = opts.sort ? sortDocs(matched, opts.sort) : matched;
   return sorted.slice(skip, limit === Number.POSITIVE_INFINITY ? undefined : skip + limit);
+}
+
+/** The document when it matches (a bytes-only stand-in when `raw` allows), else undefined. */
+function matchBytes(matcher: Matcher, bytes: Buffer, raw: boolean): Doc | undefined {
+  const quick = matcher.testRaw?.(bytes);
+  if (quick === false) return undefined;
+  if (quick === true) return raw ? rawDoc(bytes) : decode(bytes);
+  const doc = decode(bytes);
+  return matcher.test(doc) ? doc : undefined;
 }

@@ -4,14 +4,17 @@ import { hasBsonType, needsExactTypes } from "./bson-type";
 import { compareValues, encodeKey, typeRank } from "./compare";
 import { MINGO_OPTIONS } from "./mingo-options";
 import { type Doc, isPlainObject, valuesAtPath } from "./paths";
+import { compileRawEqualities, type RawMatcher } from "./raw-match";
 
 const UNSUPPORTED = new Set(["$text", "$where", "$near", "$nearSphere", "$geoWithin", "$geoIntersects"]);
 
 export interface Matcher {
   test(doc: Doc): boolean;
+  /** Decides from the stored bytes alone where it can; `undefined`: decode and call `test`. */
+  testRaw?: RawMatcher;
 }
 
-const MATCH_ALL: Matcher = { test: () => true };
+const MATCH_ALL: Matcher = { test: () => true, testRaw: () => true };
 
 /** Compiles a query filter; malformed filters throw the error mongod answers. */
 export function compileFilter(filter: unknown): Matcher {
@@ -26,6 +29,7 @@ export function compileFilter(filter: unknown): Matcher {
         simple.every(([path, want]) =>
           valuesAtPath(doc, path).some((v) => v !== undefined && compareValues(v, want) === 0),
         ),
+      testRaw: compileRawEqualities(simple),
     };
   }
   const exact = exactDocumentConditions(filter);

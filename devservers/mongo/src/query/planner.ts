@@ -11,8 +11,8 @@ interface FieldBounds {
 }
 
 export interface Plan {
-  /** Candidate documents (a superset of the matches), lazily produced. */
-  docs: Iterable<Doc>;
+  /** Candidate documents' stored bytes (a superset of the matches), lazily produced. */
+  docs: Iterable<Buffer>;
   /** True when `docs` already come in the requested sort order. */
   sorted: boolean;
   index?: string;
@@ -88,7 +88,7 @@ export function plan(coll: Collection, filter: Doc, sort: SortSpec | undefined):
   if (ids) {
     // In index order, as mongod's IXSCAN over the $in points returns them.
     const keys = [...new Set([...ids].sort(compareValues).map(encodeKey))];
-    const docs = keys.map((k) => coll.docs.get(k)).filter((d): d is Doc => d !== undefined);
+    const docs = keys.map((k) => coll.docs.raw(k)).filter((d): d is Buffer => d !== undefined);
     return { docs, sorted: !sort || docs.length <= 1, index: "_id_" };
   }
   let best: Candidate | undefined;
@@ -119,11 +119,11 @@ export function plan(coll: Collection, filter: Doc, sort: SortSpec | undefined):
     if (ix.unique && prefix.length === ix.fields.length) score += 100;
     if (!best || score > best.score) best = { ix, score, prefix, points, range, ...cov };
   }
-  if (!best) return { docs: coll.docs.values(), sorted: !sort };
+  if (!best) return { docs: coll.docs.rawValues(), sorted: !sort };
   return { docs: fetch(coll, best), sorted: best.sorted, index: best.ix.name, reverse: best.reverse };
 }
 
-function* fetch(coll: Collection, c: Candidate): Generator<Doc> {
+function* fetch(coll: Collection, c: Candidate): Generator<Buffer> {
   const seen = c.ix.multikey || c.points ? new Set<string>() : undefined;
   const scans = c.points
     ? c.points.map((p) => c.ix.scan([p], undefined, false))
@@ -134,8 +134,8 @@ function* fetch(coll: Collection, c: Candidate): Generator<Doc> {
         if (seen.has(e.id)) continue;
         seen.add(e.id);
       }
-      const doc = coll.docs.get(e.id);
-      if (doc) yield doc;
+      const bytes = coll.docs.raw(e.id);
+      if (bytes) yield bytes;
     }
   }
 }

@@ -9,10 +9,18 @@ const DESERIALIZE = { promoteLongs: true, promoteValues: true } as const;
  */
 export const RAW_BSON = Symbol("rawBson");
 
-function decode(bytes: Buffer): Doc {
+export function decode(bytes: Buffer): Doc {
   const doc = deserialize(bytes, DESERIALIZE) as Doc;
   Object.defineProperty(doc, RAW_BSON, { value: bytes, enumerable: false });
   return doc;
+}
+
+/**
+ * A stand-in for a stored document that is only sent back as it is (a find without projection):
+ * no fields, just the bytes the reply encoder splices in.
+ */
+export function rawDoc(bytes: Buffer): Doc {
+  return { [RAW_BSON]: bytes } as Doc;
 }
 
 /**

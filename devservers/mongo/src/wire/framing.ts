@@ -52,11 +52,14 @@ export class MessageFramer {
 }
 
 export function frame(requestId: number, responseTo: number, opCode: number, body: Buffer[]): Buffer {
-  const size = HEADER_SIZE + body.reduce((n, b) => n + b.length, 0);
-  const header = Buffer.alloc(HEADER_SIZE);
-  header.writeInt32LE(size, 0);
-  header.writeInt32LE(requestId, 4);
-  header.writeInt32LE(responseTo, 8);
-  header.writeInt32LE(opCode, 12);
-  return Buffer.concat([header, ...body]);
+  let size = HEADER_SIZE;
+  for (const b of body) size += b.length;
+  const out = Buffer.allocUnsafe(size);
+  out.writeInt32LE(size, 0);
+  out.writeInt32LE(requestId, 4);
+  out.writeInt32LE(responseTo, 8);
+  out.writeInt32LE(opCode, 12);
+  let at = HEADER_SIZE;
+  for (const b of body) at += b.copy(out, at);
+  return out;
 }

@@ -71,7 +71,10 @@ export function parseOpMsg(body: Buffer): OpMsgRequest {
   return { flags, command, insertBytes, moreToCome: (flags & MSG_MORE_TO_COME) !== 0 };
 }
 
+const FLAGS_AND_KIND0 = Buffer.alloc(5); // flags 0, then section kind 0
+
 export function encodeOpMsg(reply: Document): Buffer[] {
-  const flags = Buffer.alloc(5); // flags 0, then section kind 0
-  return [flags, encodeReply(reply)];
+  const parts = encodeReply(reply);
+  parts.unshift(FLAGS_AND_KIND0);
+  return parts;
 }

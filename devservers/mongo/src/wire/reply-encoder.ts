@@ -9,8 +9,25 @@ function rawOf(doc: unknown): Buffer | undefined {
   return doc !== null && typeof doc === "object" ? (doc as { [RAW_BSON]?: Buffer })[RAW_BSON] : undefined;
 }
 
-function element(type: number, name: string, value: Buffer): Buffer[] {
-  return [Buffer.from([type]), Buffer.from(`${name}\0`, "utf8"), value];
+const ZERO = Buffer.alloc(1);
+
+/** Element headers (`type`, name, NUL) of array items, which are the same in every reply. */
+const itemHeaders: Buffer[] = [];
+
+function itemHeader(i: number): Buffer {
+  if (i < 1024) {
+    itemHeaders[i] ??= Buffer.from(`\x03${i}\0`, "latin1");
+    return itemHeaders[i]!;
+  }
+  return Buffer.from(`\x03${i}\0`, "latin1");
+}
+
+function header(type: number, name: string): Buffer {
+  const nameBytes = Buffer.from(`${name}\0`, "utf8");
+  const out = Buffer.allocUnsafe(1 + nameBytes.length);
+  out[0] = type;
+  nameBytes.copy(out, 1);
+  return out;
 }
 
 /** The elements of a serialized document, without its length prefix and terminator. */
@@ -19,18 +36,23 @@ function elementsOf(doc: Document): Buffer {
   return bytes.subarray(4, bytes.length - 1);
 }
 
-function documentOf(parts: Buffer[]): Buffer {
-  const size = 4 + parts.reduce((n, b) => n + b.length, 0) + 1;
-  const head = Buffer.alloc(4);
+/** A document made of `parts` (its elements), as a list of buffers to be copied once at the end. */
+function documentOf(parts: Buffer[]): Buffer[] {
+  let size = 5;
+  for (const p of parts) size += p.length;
+  const head = Buffer.allocUnsafe(4);
   head.writeInt32LE(size, 0);
-  return Buffer.concat([head, ...parts, Buffer.alloc(1)]);
+  parts.unshift(head);
+  parts.push(ZERO);
+  return parts;
 }
 
 /**
- * Serializes a reply. A cursor batch of stored documents is spliced in as their stored bytes,
- * so find returns exactly what was inserted (Int32 vs Long vs Double) without re-encoding.
+ * Serializes a reply as buffers to be concatenated once (into the wire frame). A cursor batch of
+ * stored documents is spliced in as their stored bytes, so find returns exactly what was
+ * inserted (Int32 vs Long vs Double) without re-encoding or intermediate copies.
  */
-export function encodeReply(reply: Document): Buffer {
+export function encodeReply(reply: Document): Buffer[] {
   const cursor = reply.cursor as Document | undefined;
   const key =
     cursor &&
@@ -39,12 +61,14 @@ export function encodeReply(reply: Document): Buffer {
       : Array.isArray(cursor.nextBatch)
         ? "nextBatch"
         : undefined);
-  if (!cursor || !key || !(cursor[key] as unknown[]).some((d) => rawOf(d))) return serializeToBuffer(reply);
+  if (!cursor || !key || !(cursor[key] as unknown[]).some((d) => rawOf(d))) return [serializeToBuffer(reply)];
   const { [key]: batch, ...cursorRest } = cursor;
-  const items = (batch as Document[]).flatMap((d, i) =>
-    element(EMBEDDED_DOCUMENT, String(i), rawOf(d) ?? serializeToBuffer(d)),
-  );
-  const cursorDoc = documentOf([...element(ARRAY, key, documentOf(items)), elementsOf(cursorRest)]);
+  const items: Buffer[] = [];
+  (batch as Document[]).forEach((d, i) => {
+    items.push(itemHeader(i), rawOf(d) ?? serializeToBuffer(d));
+  });
+  const array = documentOf(items);
+  const cursorDoc = documentOf([header(ARRAY, key), ...array, elementsOf(cursorRest)]);
   const { cursor: _, ...rest } = reply;
-  return documentOf([...element(EMBEDDED_DOCUMENT, "cursor", cursorDoc), elementsOf(rest)]);
+  return documentOf([header(EMBEDDED_DOCUMENT, "cursor"), ...cursorDoc, elementsOf(rest)]);
 }
