@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
+import { studioPosts } from "@/components/studio/blog-posts";
 import { loadStudio } from "@/components/studio/load";
 import { PageHeader } from "@/components/studio/page-header";
+import { PostRows } from "@/components/studio/post-rows";
 import { THEME_INFO } from "@/components/themes";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
@@ -9,6 +11,8 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { signedInBlogHref } from "@/server/auth/bridge-url";
 
 export const metadata: Metadata = { title: "Overview" };
+
+const RECENT_POSTS = 5;
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium" });
 
@@ -23,6 +27,16 @@ const statusLabel = {
 export default async function StudioOverviewPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const { blog } = await loadStudio(slug);
+  const { counts, posts } = await studioPosts(blog, RECENT_POSTS);
+  const total = counts.draft + counts.scheduled + counts.published + counts.archived;
+  const countLine = [
+    `${counts.published} published`,
+    counts.scheduled ? `${counts.scheduled} scheduled` : null,
+    counts.draft ? `${counts.draft} draft${counts.draft === 1 ? "" : "s"}` : null,
+    counts.archived ? `${counts.archived} archived` : null,
+  ]
+    .filter(Boolean)
+    .join(" · ");
   const host = blog.url.replace(/^https?:\/\//, "");
 
   const facts = [
@@ -80,19 +94,40 @@ export default async function StudioOverviewPage({ params }: { params: Promise<{
           <h2 id="posts-title" className="text-lg font-semibold text-ink">
             Posts
           </h2>
-          <span className="text-sm text-muted">0 published</span>
+          <span className="text-sm text-muted">{countLine}</span>
         </div>
-        <EmptyState
-          title="Write your first post"
-          icon={
-            <svg viewBox="0 0 24 24" aria-hidden="true" className="size-6 fill-none stroke-current stroke-2">
-              <path d="M4 20h4L19 9l-4-4L4 16v4ZM13.5 6.5l4 4" strokeLinejoin="round" strokeLinecap="round" />
-            </svg>
-          }
-        >
-          The editor is coming — soon you'll write, schedule and publish right here. Your blog is already live
-          and waiting for its first words.
-        </EmptyState>
+        {total ? (
+          <>
+            <PostRows posts={posts} blogUrl={blog.url} />
+            {total > posts.length ? (
+              <p className="mt-3 text-right text-sm">
+                <a href={`/studio/${blog.slug}/posts`} className="font-medium text-accent hover:underline">
+                  All {total} posts →
+                </a>
+              </p>
+            ) : null}
+          </>
+        ) : (
+          <EmptyState
+            title="Write your first post"
+            icon={
+              <svg
+                viewBox="0 0 24 24"
+                aria-hidden="true"
+                className="size-6 fill-none stroke-current stroke-2"
+              >
+                <path
+                  d="M4 20h4L19 9l-4-4L4 16v4ZM13.5 6.5l4 4"
+                  strokeLinejoin="round"
+                  strokeLinecap="round"
+                />
+              </svg>
+            }
+          >
+            The editor is coming — soon you'll write, schedule and publish right here. Your blog is already
+            live and waiting for its first words.
+          </EmptyState>
+        )}
       </section>
     </>
   );

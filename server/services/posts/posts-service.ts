@@ -60,7 +60,8 @@ export class PostsService {
     }
     const docs = await this.db
       .forTenant(tenant)
-      .posts.find(filter, { projection: summaryProjection })
+      // Content comes along so a post without a stored excerpt still gets one from its body.
+      .posts.find(filter)
       .sort({ publishedAt: -1, _id: -1 })
       .limit(limit + 1)
       .toArray();
