@@ -191,6 +191,24 @@ describe("PostsService.getPublishedBySlug", () => {
     const a = await t.blog("alpha");
     await insertPost(t, a, { slug: "bare", excerpt: "" });
     expect((await t.services.posts.getPublishedBySlug(a, "bare"))?.excerpt).toBe("Body of bare");
+    const long = "word ".repeat(80).trim();
+    await insertPost(t, a, {
+      slug: "long",
+      excerpt: "",
+      content: {
+        type: "doc",
+        content: [
+          { type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: "Skipped heading" }] },
+          { type: "paragraph", content: [{ type: "text", text: long }] },
+        ],
+      },
+    });
+    const listed = (await t.services.posts.listPublished(a, { limit: 10 })).items.find(
+      (p) => p.slug === "long",
+    );
+    expect(listed?.excerpt.startsWith("word word")).toBe(true);
+    expect(listed?.excerpt.endsWith("word…")).toBe(true);
+    expect(listed?.excerpt.length).toBeLessThanOrEqual(221);
   });
 });
 

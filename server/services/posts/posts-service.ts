@@ -1,7 +1,7 @@
 import { type Filter, ObjectId } from "mongodb";
 import type { DatabaseService, PostDoc, TenantRef } from "../../db";
 import { AppError } from "../../errors";
-import { plainText, plainTextBlocks, type TextBlock } from "./plain-text";
+import { plainTextBlocks, type TextBlock } from "./plain-text";
 
 export type PostStatus = PostDoc["status"];
 
@@ -108,7 +108,7 @@ function toSummary(doc: Omit<PostDoc, "content"> & { content?: unknown }): PostS
     id: doc._id.toHexString(),
     slug: doc.slug,
     title: doc.title,
-    excerpt: doc.excerpt || (doc.content !== undefined ? shorten(plainText(doc.content)) : ""),
+    excerpt: doc.excerpt || (doc.content !== undefined ? excerptOf(doc.content) : ""),
     tags: Array.isArray(doc.tags) ? doc.tags : [],
     status: doc.status,
     publishedAt: doc.publishedAt ?? null,
@@ -118,8 +118,13 @@ function toSummary(doc: Omit<PostDoc, "content"> & { content?: unknown }): PostS
   };
 }
 
-function shorten(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
+/** The opening prose of a body (headings and code left out), cut at a word near EXCERPT_LENGTH. */
+function excerptOf(content: unknown): string {
+  const prose = plainTextBlocks(content)
+    .filter((b) => b.kind === "paragraph" || b.kind === "quote")
+    .map((b) => b.text)
+    .join(" ");
+  const flat = prose.replace(/\s+/g, " ").trim();
   if (flat.length <= EXCERPT_LENGTH) return flat;
   const cut = flat.slice(0, EXCERPT_LENGTH);
   return `${cut.slice(0, Math.max(cut.lastIndexOf(" "), EXCERPT_LENGTH / 2)).trimEnd()}…`;
