@@ -43,6 +43,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       NEXT_TELEMETRY_DISABLED: "1",
     };
     if (!hasProductionBuild(env)) await nextBuild(env);
+    // Workers inherit these, so a spec can put data in place that no API writes yet (e.g. posts).
+    process.env.CONDUIT_E2E_MONGODB_URI = mongo.uri;
+    process.env.CONDUIT_E2E_DB_PREFIX = env.MONGODB_DB_PREFIX;
 
     const next = spawnManaged({
       name: "next",

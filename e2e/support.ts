@@ -53,11 +53,11 @@ export async function signIn(page: Page, person: Pick<Person, "email" | "passwor
   await expect(page).not.toHaveURL(/\/signin/);
 }
 
-/** Sets up a blog through the public REST API, for tests that are about something else. */
+/** Sets up a blog through the public REST API, for tests that are about something else; returns its owner. */
 export async function createBlogViaApi(
   request: APIRequestContext,
   blog: { name: string; slug: string; theme?: "classic" | "minimal" | "bold" },
-): Promise<void> {
+): Promise<Person> {
   const person = newPerson();
   const user = await request.post("/api/users", {
     data: { user: { email: person.email, username: person.username, password: person.password } },
@@ -69,4 +69,5 @@ export async function createBlogViaApi(
     data: { theme: "classic", ...blog },
   });
   expect(tenant.status(), await tenant.text()).toBe(201);
+  return person;
 }
