@@ -49,7 +49,11 @@ test("a reader opens a blog, sees its published post and reads it", async ({ pag
     theme: "minimal",
   });
 
-  // Before any post: the empty state.
+  // Before any post: the studio's and the reader's empty states.
+  await signIn(page, owner);
+  await page.goto(`/studio/${slug}`);
+  await expect(page.getByText("Write your first post")).toBeVisible();
+  await expect(page.getByText("0 published")).toBeVisible();
   await page.goto(siteUrl(slug));
   await expect(page.getByText("No posts yet")).toBeVisible();
 
@@ -92,7 +96,6 @@ test("a reader opens a blog, sees its published post and reads it", async ({ pag
   await expect(page.getByRole("link", { name: `Posts ${slug.slice(-6)}` })).toBeVisible();
 
   // The owner's studio counts and lists both posts, whatever their status.
-  await signIn(page, owner);
   await page.goto(`/studio/${slug}`);
   await expect(page.getByText("1 published · 1 draft")).toBeVisible();
   const rows = page.getByRole("listitem").filter({ hasText: "Reading the tide tables" });
