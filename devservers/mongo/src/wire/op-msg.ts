@@ -1,5 +1,6 @@
 import { type Document, deserialize } from "bson";
 import { serializeToBuffer } from "../bson-buffer";
+import { arrayOfDocuments } from "../bson-walk";
 import { MSG_CHECKSUM_PRESENT, MSG_MORE_TO_COME } from "./opcodes";
 import { encodeReply } from "./reply-encoder";
 
@@ -10,6 +11,8 @@ export const DESERIALIZE_OPTIONS = {
 } as const;
 /** Keeps Int32/Long/Double wrappers, for documents that must be re-encoded with their exact types. */
 const EXACT_OPTIONS = { promoteLongs: false, promoteValues: false, promoteBuffers: false } as const;
+
+const DOCUMENTS = Buffer.from("documents", "utf8");
 
 export interface OpMsgRequest {
   flags: number;
@@ -59,10 +62,14 @@ export function parseOpMsg(body: Buffer): OpMsgRequest {
   if (!command || !body0) throw new Error("OP_MSG without a body section");
   let insertBytes: Buffer[] | undefined;
   if (Object.keys(command)[0] === "insert") {
-    const inBody: Document[] = Array.isArray(command.documents)
-      ? deserialize(body0, EXACT_OPTIONS).documents
-      : [];
-    insertBytes = [...inBody.map((d) => serializeToBuffer(d)), ...sequenceBytes];
+    let inBody: Buffer[] = [];
+    if (Array.isArray(command.documents)) {
+      // Sliced from the request as sent; re-encoded from the exact form only if that fails.
+      inBody =
+        arrayOfDocuments(body0, DOCUMENTS) ??
+        (deserialize(body0, EXACT_OPTIONS).documents as Document[]).map((d) => serializeToBuffer(d));
+    }
+    insertBytes = [...inBody, ...sequenceBytes];
   }
   for (const [identifier, docs] of sequences) {
     const existing = command[identifier];
