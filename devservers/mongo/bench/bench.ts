@@ -4,116 +4,61 @@
  * documents in one collection with two secondary indexes; see issue 3 §4 and
  * /work/shared/BENCHMARKS.md for the figures and the output format.
  */
-import { randomBytes } from "node:crypto";
+import { execFile } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { type Collection, MongoClient } from "mongodb";
+import { MongoClient } from "mongodb";
 import { type MongoProcess, spawnMongo } from "../test/mongo-process";
-import { type Figure, type Latencies, resultLine, round, summarize, table } from "./stats";
+import { type Figure, type Latencies, resultLine, round, table } from "./stats";
+import {
+  BATCH,
+  type BenchDoc,
+  DB_NAME,
+  DOCS,
+  loadBatched,
+  type Phase,
+  type PhaseResult,
+  WRITERS,
+} from "./workload";
 
-const DOCS = 100_000;
-const BATCH = 1_000;
-const WRITERS = 16;
-const WARMUP_MS = 2_000;
-const MEASURE_MS = 10_000;
 /** Hard stop: the whole run must stay under 3 minutes even on a slow or stuck server. */
 const BUDGET_MS = 170_000;
+const clientScript = path.join(import.meta.dirname, "client.ts");
 
-interface BenchDoc {
-  _id: number;
-  /** Secondary index 1: equality lookups. */
-  key: string;
-  /** Secondary index 2: range + sort. */
-  score: number;
-  /** Same values as `key`, no index: the collection-scan baseline. */
-  plainKey: string;
-  tenant: string;
-  createdAt: Date;
-  body: string;
+/** Runs one phase in its own client process (see client.ts) while this one waits idle. */
+function phaseInClient(uri: string, phase: Phase): Promise<PhaseResult> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ["--import", "tsx", clientScript, phase, uri],
+      { maxBuffer: 1 << 20, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`bench client ${phase} failed: ${err.message}\n${stderr}`));
+        else resolve(JSON.parse(stdout.trim().split("\n").pop()!) as PhaseResult);
+      },
+    );
+  });
 }
 
-const bodies = Array.from({ length: 64 }, () => randomBytes(450).toString("hex").slice(0, 880));
-
-function makeDoc(i: number): BenchDoc {
-  const key = `k${i.toString(36).padStart(6, "0")}`;
-  return {
-    _id: i,
-    key,
-    score: (i * 7919) % DOCS,
-    plainKey: key,
-    tenant: `t${i % 50}`,
-    createdAt: new Date(1_700_000_000_000 + i * 1000),
-    body: bodies[i % bodies.length]!,
-  };
+async function latencies(uri: string, phase: Phase): Promise<Latencies> {
+  const r = await phaseInClient(uri, phase);
+  if (!("latencies" in r)) throw new Error(`phase ${phase} gave no latencies`);
+  return r.latencies;
 }
 
-const randomKey = () => makeDoc(Math.floor(Math.random() * DOCS)).key;
-
-/** Runs `op` back to back: warm-up first, then samples each call for at least `ms`. */
-async function sampleLatency(
-  op: () => Promise<unknown>,
-  ms = MEASURE_MS,
-  maxSamples = 200_000,
-): Promise<Latencies> {
-  const warmEnd = performance.now() + WARMUP_MS;
-  while (performance.now() < warmEnd) await op();
-  const samples: number[] = [];
-  const end = performance.now() + ms;
-  while (performance.now() < end && samples.length < maxSamples) {
-    const t0 = performance.now();
-    await op();
-    samples.push(performance.now() - t0);
-  }
-  return summarize(samples);
+async function rate(uri: string, phase: Phase): Promise<number> {
+  const r = await phaseInClient(uri, phase);
+  if (!("rate" in r)) throw new Error(`phase ${phase} gave no rate`);
+  return r.rate;
 }
 
 function serverRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1]);
   return kb / 1024;
-}
-
-async function loadBatched(coll: Collection<BenchDoc>): Promise<number> {
-  const t0 = performance.now();
-  for (let start = 0; start < DOCS; start += BATCH) {
-    const batch = Array.from({ length: Math.min(BATCH, DOCS - start) }, (_, j) => makeDoc(start + j));
-    await coll.insertMany(batch, { ordered: true });
-  }
-  return DOCS / ((performance.now() - t0) / 1000);
-}
-
-/** WRITERS clients, each inserting one document at a time; returns acknowledged inserts per second. */
-async function insertSingles(uri: string, dbName: string): Promise<number> {
-  const clients = await Promise.all(
-    Array.from({ length: WRITERS }, () => new MongoClient(uri, { maxPoolSize: 1 }).connect()),
-  );
-  try {
-    let next = DOCS;
-    let counted = 0;
-    let counting = false;
-    let stop = false;
-    const workers = clients.map(async (client) => {
-      const coll = client.db(dbName).collection<BenchDoc>("docs");
-      while (!stop) {
-        await coll.insertOne(makeDoc(next++));
-        if (counting) counted++;
-      }
-    });
-    await new Promise((r) => setTimeout(r, WARMUP_MS));
-    counting = true;
-    const t0 = performance.now();
-    await new Promise((r) => setTimeout(r, MEASURE_MS));
-    counting = false;
-    const rate = counted / ((performance.now() - t0) / 1000);
-    stop = true;
-    await Promise.all(workers);
-    return rate;
-  } finally {
-    await Promise.all(clients.map((c) => c.close()));
-  }
 }
 
 async function main(): Promise<void> {
@@ -133,8 +78,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, BUDGET_MS).unref();
     client = await new MongoClient(server.uri, { maxPoolSize: 4 }).connect();
-    const dbName = "bench";
-    const coll = client.db(dbName).collection<BenchDoc>("docs");
+    const coll = client.db(DB_NAME).collection<BenchDoc>("docs");
     await coll.createIndex({ key: 1 });
     await coll.createIndex({ score: 1 });
 
@@ -144,20 +88,13 @@ async function main(): Promise<void> {
     const rss = serverRssMb(server.pid);
 
     process.stderr.write("indexed equality find…\n");
-    const indexed = await sampleLatency(() => coll.findOne({ key: randomKey() }));
+    const indexed = await latencies(server.uri, "find");
     process.stderr.write("range + sort + limit…\n");
-    const range = await sampleLatency(() => {
-      const from = Math.floor(Math.random() * (DOCS - 100));
-      return coll
-        .find({ score: { $gte: from, $lt: from + 100 } })
-        .sort({ score: -1 })
-        .limit(20)
-        .toArray();
-    });
+    const range = await latencies(server.uri, "range");
     process.stderr.write("unindexed equality find (collection scan)…\n");
-    const unindexed = await sampleLatency(() => coll.findOne({ plainKey: randomKey() }), MEASURE_MS, 2_000);
+    const unindexed = await latencies(server.uri, "unindexed");
     process.stderr.write(`single inserts from ${WRITERS} clients…\n`);
-    const singleRate = await insertSingles(server.uri, dbName);
+    const singleRate = await rate(server.uri, "insert-single");
     const rssEnd = serverRssMb(server.pid);
 
     const ratio = unindexed.p50 / indexed.p50;
