@@ -4,7 +4,7 @@ import { hasBsonType, needsExactTypes } from "./bson-type";
 import { compareValues, encodeKey, typeRank } from "./compare";
 import { MINGO_OPTIONS } from "./mingo-options";
 import { type Doc, isPlainObject, valuesAtPath } from "./paths";
-import { compileRawEqualities, type RawMatcher } from "./raw-match";
+import { compileRawConditions, compileRawEqualities, type RawMatcher, type RawOp } from "./raw-match";
 
 const UNSUPPORTED = new Set(["$text", "$where", "$near", "$nearSphere", "$geoWithin", "$geoIntersects"]);
 
@@ -30,6 +30,19 @@ export function compileFilter(filter: unknown): Matcher {
           valuesAtPath(doc, path).some((v) => v !== undefined && compareValues(v, want) === 0),
         ),
       testRaw: compileRawEqualities(simple),
+    };
+  }
+  const ranges = scalarComparisons(filter);
+  if (ranges) {
+    // Decided on the stored bytes nearly always; mingo is compiled only for the rare document
+    // the bytes cannot answer for (arrays, int64…).
+    let q: Query | undefined;
+    return {
+      test: (doc) => {
+        q ??= new Query(filter, MINGO_OPTIONS);
+        return q.test(doc);
+      },
+      testRaw: compileRawConditions(ranges),
     };
   }
   const exact = exactDocumentConditions(filter);
@@ -134,4 +147,31 @@ function scalarEqualities(filter: Doc): [string, unknown][] | undefined {
     out.push([k, v]);
   }
   return out;
+}
+
+const RAW_OPS = new Set(["$eq", "$gt", "$gte", "$lt", "$lte"]);
+
+/**
+ * `{a: {$gte: 1, $lt: 9}, b: "x"}` on top-level fields with number, string or date operands:
+ * conditions the stored bytes can decide (see raw-match.ts). Anything else: undefined.
+ */
+function scalarComparisons(filter: Doc): [string, RawOp, unknown][] | undefined {
+  const out: [string, RawOp, unknown][] = [];
+  const plain = (v: unknown) =>
+    typeof v === "string" || (typeof v === "number" && !Number.isNaN(v)) || v instanceof Date;
+  for (const [k, v] of Object.entries(filter)) {
+    if (k.startsWith("$") || k.includes(".") || k.length === 0) return undefined;
+    if (plain(v)) {
+      out.push([k, "$eq", v]);
+      continue;
+    }
+    if (!isPlainObject(v)) return undefined;
+    const ops = Object.entries(v);
+    if (ops.length === 0) return undefined;
+    for (const [op, operand] of ops) {
+      if (!RAW_OPS.has(op) || !plain(operand)) return undefined;
+      out.push([k, op as RawOp, operand]);
+    }
+  }
+  return out.length > 0 ? out : undefined;
 }

@@ -1,7 +1,7 @@
 import { Double, deserialize, Int32, Long, ObjectId, serialize } from "bson";
 import { describe, expect, it } from "vitest";
 import { compileFilter } from "./filter";
-import { compileRawEqualities } from "./raw-match";
+import { compileRawConditions, compileRawEqualities, type RawOp } from "./raw-match";
 
 const oid = new ObjectId("65a1b2c3d4e5f60718293a4b");
 const when = new Date("2024-01-02T03:04:05Z");
@@ -32,14 +32,29 @@ const filters: Record<string, unknown>[] = [
   { nul: 1 },
   { missing: "x" },
   { _id: 3, s: "ü-é" },
+  { n: { $gte: 5 } },
+  { n: { $gt: 5, $lte: 6 } },
+  { d: { $lt: 5.5 } },
+  { s: { $gte: "abd" } },
+  { s: { $lt: "b" }, n: { $lte: 5 } },
+  { t: { $gt: new Date(1) } },
+  { nul: { $lt: 5 } },
+  { arr: { $gte: 5 } },
+  { s: { $gt: 1 } },
 ];
 
-describe("compileRawEqualities", () => {
+describe("raw BSON conditions", () => {
   it("agrees with the decoded matcher wherever it answers", () => {
     let answered = 0;
     for (const filter of filters) {
       const matcher = compileFilter(filter);
-      const raw = compileRawEqualities(Object.entries(filter));
+      const raw = compileRawConditions(
+        Object.entries(filter).flatMap(([k, v]) =>
+          v !== null && typeof v === "object" && !(v instanceof Date) && !(v instanceof ObjectId)
+            ? Object.entries(v).map(([op, x]) => [k, op as RawOp, x] as [string, RawOp, unknown])
+            : [[k, "$eq", v] as [string, RawOp, unknown]],
+        ),
+      );
       expect(raw).toBeDefined();
       for (const bytes of stored) {
         const quick = raw!(bytes);
