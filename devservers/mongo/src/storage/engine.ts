@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { Binary, type Document, deserialize } from "bson";
+import { type Binary, type Document, deserialize } from "bson";
 import type { Doc } from "../query/paths";
 import { Catalog, type CatalogSink } from "./catalog";
 import { lockDbpath } from "./dbpath-lock";
@@ -183,7 +183,7 @@ export class StorageEngine implements CatalogSink {
 
   // CatalogSink: every change becomes one journal record.
   putDoc(ns: string, bytes: Buffer): void {
-    this.journal.append({ t: "put", ns, raw: new Binary(bytes) });
+    this.journal.appendPut(ns, bytes);
   }
   deleteDoc(ns: string, id: unknown): void {
     this.journal.append({ t: "del", ns, id });

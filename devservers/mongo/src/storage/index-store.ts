@@ -57,6 +57,11 @@ export class IndexStore {
   /** The key tuples a document contributes (none when sparse/partial rules exclude it). */
   keysOf(doc: Doc): unknown[][] {
     if (this.partial && !this.partial.test(doc)) return [];
+    if (this.single && !this.spec.sparse) {
+      // The common case without the tuple cross-product: one field, usually one value.
+      const vals = valuesAtPath(doc, this.fields[0]!);
+      if (vals.length <= 1) return [[vals.length === 0 || vals[0] === undefined ? null : vals[0]]];
+    }
     const perField = this.fields.map((f) => valuesAtPath(doc, f));
     if (this.spec.sparse && perField.every((vals) => vals.length === 0)) return [];
     let tuples: unknown[][] = [[]];

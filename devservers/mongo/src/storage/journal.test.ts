@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Binary, serialize } from "bson";
 import { afterEach, describe, expect, it } from "vitest";
 import { Journal, readJournal } from "./journal";
 
@@ -25,6 +26,22 @@ describe("journal", () => {
     await Promise.all(writers);
     j.close();
     expect(readJournal(file).map((r) => r.i)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+
+  it("writes put records built around the stored bytes exactly as a serialized record", async () => {
+    const doc = Buffer.from(serialize({ _id: 1, name: "ü", n: 2 }));
+    const built = tempFile();
+    const j1 = Journal.open(built);
+    j1.appendPut("db.ünï", doc);
+    await j1.sync();
+    j1.close();
+    const serialized = tempFile();
+    const j2 = Journal.open(serialized);
+    j2.append({ t: "put", ns: "db.ünï", raw: new Binary(doc) });
+    await j2.sync();
+    j2.close();
+    expect(fs.readFileSync(built)).toEqual(fs.readFileSync(serialized));
+    expect(readJournal(built)).toHaveLength(1);
   });
 
   it("cuts a torn last record off and appends after the last intact one", async () => {

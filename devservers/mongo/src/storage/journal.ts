@@ -4,6 +4,7 @@ import { type Document, deserialize } from "bson";
 import { serializeToBuffer } from "../bson-buffer";
 
 const RECORD_HEADER = 8; // u32 payload length, u32 crc32(payload)
+const END = Buffer.alloc(1);
 const MAX_IN_FLIGHT = 3;
 const DESERIALIZE = { promoteLongs: true, promoteValues: true } as const;
 
@@ -56,6 +57,37 @@ export class Journal {
     header.writeUInt32LE(crc32(payload), 4);
     this.pending.push(header, payload);
     this.bytes += RECORD_HEADER + payload.length;
+  }
+
+  /**
+   * The record `{t: "put", ns, raw: BinData(0, bytes)}`, built around the stored bytes instead of
+   * serializing a copy of them (same bytes as `append` would write; bulk loads spend less here).
+   */
+  appendPut(ns: string, bytes: Buffer): void {
+    const nsBytes = Buffer.from(ns, "utf8");
+    const prefixSize = 4 + 1 + 2 + 4 + 4 + 1 + 3 + 4 + nsBytes.length + 1 + 1 + 4 + 4 + 1;
+    const payloadSize = prefixSize + bytes.length + 1;
+    const prefix = Buffer.allocUnsafe(RECORD_HEADER + prefixSize);
+    let p = RECORD_HEADER;
+    p = prefix.writeInt32LE(payloadSize, p);
+    prefix[p++] = 0x02; // t: "put"
+    p += prefix.write("t\0", p, "latin1");
+    p = prefix.writeInt32LE(4, p);
+    p += prefix.write("put\0", p, "latin1");
+    prefix[p++] = 0x02; // ns
+    p += prefix.write("ns\0", p, "latin1");
+    p = prefix.writeInt32LE(nsBytes.length + 1, p);
+    p += nsBytes.copy(prefix, p);
+    prefix[p++] = 0;
+    prefix[p++] = 0x05; // raw: binary, subtype 0
+    p += prefix.write("raw\0", p, "latin1");
+    p = prefix.writeInt32LE(bytes.length, p);
+    prefix[p++] = 0;
+    const body = prefix.subarray(RECORD_HEADER);
+    prefix.writeUInt32LE(payloadSize, 0);
+    prefix.writeUInt32LE(crc32(END, crc32(bytes, crc32(body))), 4);
+    this.pending.push(prefix, bytes, END);
+    this.bytes += RECORD_HEADER + payloadSize;
   }
 
   get hasPending(): boolean {
