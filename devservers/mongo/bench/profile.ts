@@ -1,7 +1,12 @@
 /**
  * Profiling harness (not part of `npm run bench:mongo`): loads the benchmark collection into a
- * server child started with extra node flags (SERVER_FLAGS, e.g. "--cpu-prof --trace-gc"), then
- * samples one phase (PHASE=find|range) and reports latency plus the client's own GC pauses.
+ * server child, then drives one phase and reports latency plus the client's own GC pauses.
+ *   SERVER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p --trace-gc"  node flags for the server
+ *   SERVER_NODE_OPTIONS="--import ./gc-log.mjs"  NODE_OPTIONS for the server only
+ *   SERVER_STDOUT=1   pass the server's stdout (e.g. --trace-gc) through to stderr
+ *   PHASE=find|range|insert   MS=10000   SLOW_LOG=file (epoch ms of samples over 1 ms)
+ *   CLIENT_RUNS=" ,--max-semi-space-size=32"  instead: run client.ts once per flag set
+ * Run: npx tsx devservers/mongo/bench/profile.ts
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
