@@ -195,7 +195,8 @@ async function main(): Promise<void> {
     AUTH_TRUST_HOST: "1",
     NEXT_TELEMETRY_DISABLED: "1",
     // Locally the demo login holds the platform-admin privilege, so the audit log can be tried.
-    PLATFORM_ADMIN_EMAILS: process.env.PLATFORM_ADMIN_EMAILS ?? (config.production ? "" : "demo@conduit.blog"),
+    PLATFORM_ADMIN_EMAILS:
+      process.env.PLATFORM_ADMIN_EMAILS ?? (config.production ? "" : "demo@conduit.blog"),
   };
   if (config.production) {
     env.AUTH_SECRETS = process.env.AUTH_SECRETS || localAuthSecrets(config.dataDir);
