@@ -7,7 +7,7 @@
 import { ObjectId } from "mongodb";
 import { DatabaseService, type PostDoc, type TenantDoc } from "../server/db";
 import { env } from "../server/env";
-import { AppError } from "../server/errors";
+import { isAppError } from "../server/errors";
 import { log } from "../server/log";
 import { createServices, type Services } from "../server/services/container";
 import type { Caller } from "../server/services/tenants/tenants-service";
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof AppError ? `${error.code}: ${error.message}` : String(error);
+  const message = isAppError(error) ? `${error.code}: ${error.message}` : String(error);
   console.error(`demo seed failed: ${message}`);
   process.exit(1);
 });

@@ -13,7 +13,15 @@ export type AppErrorCode =
   | "UNPROCESSABLE"
   | "UNAVAILABLE";
 
+/**
+ * A process-wide brand: the services singleton lives on `globalThis`, so under Next's dev bundler
+ * an error may come from another chunk's copy of this class, where `instanceof` says no.
+ */
+const APP_ERROR = Symbol.for("conduit.AppError");
+
 export class AppError extends Error {
+  readonly [APP_ERROR] = true;
+
   constructor(
     public readonly code: AppErrorCode,
     message: string,
@@ -25,7 +33,9 @@ export class AppError extends Error {
 }
 
 export function isAppError(error: unknown): error is AppError {
-  return error instanceof AppError;
+  return (
+    typeof error === "object" && error !== null && (error as { [APP_ERROR]?: boolean })[APP_ERROR] === true
+  );
 }
 
 const httpStatusByCode: Record<AppErrorCode, number> = {
