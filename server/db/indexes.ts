@@ -7,7 +7,6 @@ export const masterIndexes: Record<"tenants" | "users" | "memberships" | "audit_
     { key: { status: 1, createdAt: -1 } },
     { key: { ownerId: 1 } },
   ],
-  // Same names and options as UsersService.ensureIndexes: identical specs make either call a no-op.
   users: [
     { key: { email: 1 }, name: "email_unique", unique: true },
     { key: { username: 1 }, name: "username_unique", unique: true },

@@ -2,6 +2,7 @@ import { MongoServerError, ObjectId } from "mongodb";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "../../auth/password";
 import type { SessionUser } from "../../auth/session";
 import type { DatabaseService, UserDoc } from "../../db";
+import { masterIndexes } from "../../db/indexes";
 import { AppError } from "../../errors";
 import type { Logger } from "../../log";
 import type { AuditService } from "../audit/audit-service";
@@ -38,18 +39,9 @@ export class UsersService {
     return this.deps.db.master().users;
   }
 
-  /** Idempotent; the backend also creates these at start-up. */
+  /** Idempotent: the same specs the master start-up creates, so either call is a no-op after the other. */
   async ensureIndexes(): Promise<void> {
-    await this.users.createIndexes([
-      { key: { email: 1 }, name: "email_unique", unique: true },
-      { key: { username: 1 }, name: "username_unique", unique: true },
-      {
-        key: { githubId: 1 },
-        name: "githubId_unique",
-        unique: true,
-        partialFilterExpression: { githubId: { $type: "string" } },
-      },
-    ]);
+    await this.users.createIndexes(masterIndexes.users);
   }
 
   isAdminEmail(email: string): boolean {
