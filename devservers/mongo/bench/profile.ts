@@ -16,22 +16,9 @@ import { PerformanceObserver, performance } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import { MongoClient } from "mongodb";
 import { summarize } from "./stats";
+import { type BenchDoc, DOCS, makeDoc } from "./workload";
 
 const root = path.resolve(import.meta.dirname, "../../..");
-const DOCS = 100_000;
-const bodies = Array.from({ length: 64 }, (_, i) => String(i).repeat(880).slice(0, 880));
-const makeDoc = (i: number) => {
-  const key = `k${i.toString(36).padStart(6, "0")}`;
-  return {
-    _id: i,
-    key,
-    score: (i * 7919) % DOCS,
-    plainKey: key,
-    tenant: `t${i % 50}`,
-    createdAt: new Date(1_700_000_000_000 + i * 1000),
-    body: bodies[i % 64]!,
-  };
-};
 
 async function main() {
   const dbpath = await mkdtemp(path.join(tmpdir(), "mprof-"));
@@ -52,7 +39,7 @@ async function main() {
     }),
   );
   const client = await new MongoClient(uri, { maxPoolSize: 4 }).connect();
-  const coll = client.db("bench").collection<ReturnType<typeof makeDoc>>("docs");
+  const coll = client.db("bench").collection<BenchDoc>("docs");
   await coll.createIndex({ key: 1 });
   await coll.createIndex({ score: 1 });
   const t0 = performance.now();
@@ -96,7 +83,7 @@ async function main() {
     let n = 0;
     let stop = false;
     const workers = clients.map(async (c) => {
-      const cl = c.db("bench").collection<ReturnType<typeof makeDoc>>("docs");
+      const cl = c.db("bench").collection<BenchDoc>("docs");
       while (!stop) {
         await cl.insertOne(makeDoc(next++));
         n++;
