@@ -7,6 +7,7 @@ import { COMMANDS, WRITE_COMMANDS } from "./commands/registry";
 import { refuseUnsupportedOptions } from "./commands/validate";
 import { mongoError, toServerError } from "./errors";
 import type { StorageEngine } from "./storage/engine";
+import { encodeCursorReplyFrame } from "./wire/cursor-reply";
 import { frame, MessageFramer, type RawMessage } from "./wire/framing";
 import { encodeOpMsg, parseOpMsg } from "./wire/op-msg";
 import { encodeOpReply, parseOpQuery } from "./wire/op-query";
@@ -123,8 +124,13 @@ export class WireServer {
     } catch (err) {
       reply = toServerError(err).toReply();
     }
-    const encode = (doc: Document) =>
-      moreToCome ? undefined : frame(this.nextRequestId++, msg.requestId, OP_MSG, encodeOpMsg(doc));
+    const encode = (doc: Document) => {
+      if (moreToCome) return undefined;
+      const id = this.nextRequestId++;
+      return (
+        encodeCursorReplyFrame(id, msg.requestId, doc) ?? frame(id, msg.requestId, OP_MSG, encodeOpMsg(doc))
+      );
+    };
     return reply instanceof Promise ? reply.then(encode) : encode(reply);
   }
 
