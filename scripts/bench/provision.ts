@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import pino from "pino";
+import { MONGO_NODE_FLAGS } from "../../devservers/mongo/node-flags";
 import { DatabaseService } from "../../server/db";
 import { parseEnv } from "../../server/env";
 import { callerFrom } from "../../server/http/caller";
@@ -22,6 +23,7 @@ async function startMongo(dbpath: string): Promise<{ uri: string; child: ChildPr
   const child = spawn(
     process.execPath,
     [
+      ...MONGO_NODE_FLAGS,
       "--import",
       "tsx",
       path.join(root, "devservers/mongo/cli.ts"),

@@ -1,5 +1,6 @@
 import path from "node:path";
-import { binary, repoRoot } from "./paths";
+import { MONGO_NODE_FLAGS } from "../../devservers/mongo/node-flags";
+import { repoRoot } from "./paths";
 import { type ManagedProcess, spawnManaged } from "./processes";
 
 /** host:port of a plain `mongodb://` URI; null for `mongodb+srv://` (always remote). */
@@ -23,8 +24,11 @@ export async function startEmbeddedMongo(options: {
 }): Promise<{ uri: string; proc: ManagedProcess }> {
   const proc = spawnManaged({
     name: "mongo",
-    command: binary("tsx"),
+    command: process.execPath,
     args: [
+      ...MONGO_NODE_FLAGS,
+      "--import",
+      "tsx",
       path.join(repoRoot, "devservers/mongo/cli.ts"),
       "--port",
       String(options.port),

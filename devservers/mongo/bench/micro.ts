@@ -2,9 +2,10 @@
  * In-process micro-benchmark of the server's request path (not part of `npm run bench:mongo`):
  * frame → parse → dispatch → plan → match → encode for an indexed find, without sockets, so the
  * server's own CPU time and heap allocation per request can be compared between changes.
- * Run: node --max-semi-space-size=128 --expose-gc --import tsx devservers/mongo/bench/micro.ts
+ * Run: node --import tsx devservers/mongo/bench/micro.ts   (MICRO_SITES=1: the top allocation sites)
  */
 import { mkdtemp, rm } from "node:fs/promises";
+import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -15,6 +16,12 @@ import { IndexStore } from "../src/storage/index-store";
 import { frame, MessageFramer } from "../src/wire/framing";
 import { OP_MSG } from "../src/wire/opcodes";
 import { DOCS, makeDoc } from "./workload";
+
+interface SampleNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: SampleNode[];
+}
 
 async function main(): Promise<void> {
   const dbpath = await mkdtemp(path.join(tmpdir(), "mongo-micro-"));
@@ -43,6 +50,8 @@ async function main(): Promise<void> {
       return request({ score: { $gte: from, $lt: from + 100 } }, { sort: { score: -1 }, limit: 20 });
     },
   };
+  const session = new Session();
+  session.connect();
   for (const [kind, make] of Object.entries(kinds)) {
     const msgs = Array.from({ length: 20_000 }, make);
     const framer = new MessageFramer();
@@ -50,15 +59,36 @@ async function main(): Promise<void> {
       for (let i = from; i < to; i++) for (const m of framer.push(msgs[i]!)) handle(m, 1);
     };
     run(0, 10_000); // warm-up (JIT)
-    (globalThis as { gc?: () => void }).gc?.();
-    const heap0 = process.memoryUsage().heapUsed;
     const t0 = performance.now();
     run(10_000, 20_000);
     const us = ((performance.now() - t0) / 10_000) * 1000;
-    const kb = (process.memoryUsage().heapUsed - heap0) / 10_000 / 1024;
+    // Sampled, garbage included: heapUsed differences miss whatever a scavenge freed mid-run.
+    await session.post("HeapProfiler.startSampling", {
+      samplingInterval: 256,
+      includeObjectsCollectedByMinorGC: true,
+      includeObjectsCollectedByMajorGC: true,
+    } as never);
+    run(0, 10_000);
+    const { profile } = (await session.post("HeapProfiler.stopSampling")) as {
+      profile: { head: SampleNode };
+    };
+    const sites = new Map<string, number>();
+    const walk = (n: SampleNode) => {
+      const f = n.callFrame;
+      const site = `${f.functionName || "(anonymous)"} ${f.url.split("/").slice(-2).join("/")}:${f.lineNumber + 1}`;
+      if (n.selfSize) sites.set(site, (sites.get(site) ?? 0) + n.selfSize);
+      for (const c of n.children) walk(c);
+    };
+    walk(profile.head);
+    const total = [...sites.values()].reduce((a, b) => a + b, 0);
     console.log(
-      `${kind}: ${us.toFixed(1)} µs/request, ~${kb.toFixed(1)} KB heap/request (incl. the prebuilt request)`,
+      `${kind}: ${us.toFixed(1)} µs/request, ~${(total / 10_000 / 1024).toFixed(1)} KB allocated/request`,
     );
+    if (process.env.MICRO_SITES) {
+      for (const [site, bytes] of [...sites].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
+        console.log(`  ${String(Math.round(bytes / 10_000)).padStart(6)} B  ${site}`);
+      }
+    }
   }
   await engine.close();
   await rm(dbpath, { recursive: true, force: true });

@@ -15,6 +15,7 @@ import path from "node:path";
 import { PerformanceObserver, performance } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import { MongoClient } from "mongodb";
+import { MONGO_NODE_FLAGS } from "../node-flags";
 import { summarize } from "./stats";
 import { type BenchDoc, DOCS, makeDoc } from "./workload";
 
@@ -25,7 +26,18 @@ async function main() {
   const flags = (process.env.SERVER_FLAGS ?? "").split(" ").filter(Boolean);
   const child = spawn(
     process.execPath,
-    [...flags, "--import", "tsx", "devservers/mongo/cli.ts", "--port", "0", "--dbpath", dbpath, "--quiet"],
+    [
+      ...MONGO_NODE_FLAGS,
+      ...flags,
+      "--import",
+      "tsx",
+      "devservers/mongo/cli.ts",
+      "--port",
+      "0",
+      "--dbpath",
+      dbpath,
+      "--quiet",
+    ],
     {
       cwd: root,
       stdio: ["ignore", "pipe", "inherit"],

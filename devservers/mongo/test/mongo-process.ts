@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import { MONGO_NODE_FLAGS } from "../node-flags";
 
 const root = path.resolve(import.meta.dirname, "../../..");
 const cli = path.join(root, "devservers/mongo/cli.ts");
@@ -21,10 +22,26 @@ export interface MongoProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export async function spawnMongo(dbpath: string, extraArgs: string[] = []): Promise<MongoProcess> {
+export async function spawnMongo(
+  dbpath: string,
+  extraArgs: string[] = [],
+  nodeFlags: string[] = [],
+): Promise<MongoProcess> {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", cli, "--port", "0", "--dbpath", dbpath, "--quiet", ...extraArgs],
+    [
+      ...MONGO_NODE_FLAGS,
+      ...nodeFlags,
+      "--import",
+      "tsx",
+      cli,
+      "--port",
+      "0",
+      "--dbpath",
+      dbpath,
+      "--quiet",
+      ...extraArgs,
+    ],
     { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
   );
   const errLines: string[] = [];
