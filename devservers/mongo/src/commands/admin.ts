@@ -1,4 +1,5 @@
 import { Long } from "bson";
+import { queryExecutorMetrics } from "../query/metrics";
 import type { CommandHandler, Doc } from "./context";
 
 const startedAt = Date.now();
@@ -63,7 +64,13 @@ export const serverStatus: CommandHandler = (_cmd, ctx) => {
       heapUsedMB: Math.round(mem.heapUsed / 1048576),
       externalMB: Math.round(mem.external / 1048576),
     },
-    metrics: { cursor: { open: { total: ctx.cursors.size } } },
+    metrics: {
+      cursor: { open: { total: ctx.cursors.size } },
+      queryExecutor: {
+        scanned: Long.fromNumber(queryExecutorMetrics.scanned),
+        scannedObjects: Long.fromNumber(queryExecutorMetrics.scannedObjects),
+      },
+    },
     ok: 1,
   };
 };

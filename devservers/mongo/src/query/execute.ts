@@ -1,6 +1,7 @@
 import { decode, rawDoc } from "../storage/bson-doc-map";
 import type { Collection } from "../storage/collection";
 import { compileFilter, type Matcher } from "./filter";
+import { queryExecutorMetrics } from "./metrics";
 import type { Doc } from "./paths";
 import { plan } from "./planner";
 import { type SortSpec, sortDocs } from "./sort";
@@ -39,6 +40,7 @@ export function runQuery(coll: Collection | undefined, opts: QueryOptions): Doc[
     const out: Doc[] = [];
     let skipped = 0;
     for (const bytes of p.docs) {
+      queryExecutorMetrics.scannedObjects++;
       const doc = matchBytes(matcher, bytes, raw);
       if (!doc) continue;
       if (skipped < skip) {
@@ -52,6 +54,7 @@ export function runQuery(coll: Collection | undefined, opts: QueryOptions): Doc[
   }
   const matched: Doc[] = [];
   for (const bytes of p.docs) {
+    queryExecutorMetrics.scannedObjects++;
     const doc = matchBytes(matcher, bytes, false);
     if (doc) matched.push(doc);
   }

@@ -1,6 +1,7 @@
 import type { Collection } from "../storage/collection";
 import type { IndexStore, KeyRange } from "../storage/index-store";
 import { compareValues, encodeKey, typeRank } from "./compare";
+import { queryExecutorMetrics } from "./metrics";
 import { type Doc, isPlainObject } from "./paths";
 import type { SortSpec } from "./sort";
 
@@ -88,6 +89,7 @@ export function plan(coll: Collection, filter: Doc, sort: SortSpec | undefined):
   if (ids) {
     // In index order, as mongod's IXSCAN over the $in points returns them.
     const keys = [...new Set([...ids].sort(compareValues).map(encodeKey))];
+    queryExecutorMetrics.scanned += keys.length;
     const docs = keys.map((k) => coll.docs.raw(k)).filter((d): d is Buffer => d !== undefined);
     return { docs, sorted: !sort || docs.length <= 1, index: "_id_" };
   }
@@ -130,6 +132,7 @@ function* fetch(coll: Collection, c: Candidate): Generator<Buffer> {
     : [c.ix.scan(c.prefix, c.range, c.reverse)];
   for (const scan of scans) {
     for (const e of scan) {
+      queryExecutorMetrics.scanned++;
       if (seen) {
         if (seen.has(e.id)) continue;
         seen.add(e.id);
