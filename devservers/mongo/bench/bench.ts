@@ -2,38 +2,33 @@
  * `npm run bench:mongo`: the embedded MongoDB server under load, measured from this process over
  * loopback while the server runs as its own child process (so its RSS is its own). 100k ~1 KB
  * documents in one collection with two secondary indexes; see issue 3 §4 and
- * /work/shared/BENCHMARKS.md for the figures and the output format.
+ * /work/shared/BENCHMARKS.md for the figures and the output format. Every phase, the load
+ * included, runs in a client process of its own (client.ts).
+ * For experiments: BENCH_SERVER_FLAGS / BENCH_CLIENT_FLAGS add node flags to the server / clients.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { createInterface } from "node:readline";
 import { MongoClient } from "mongodb";
 import { type MongoProcess, spawnMongo } from "../test/mongo-process";
 import { type Figure, type Latencies, resultLine, round, table } from "./stats";
-import {
-  BATCH,
-  type BenchDoc,
-  DB_NAME,
-  DOCS,
-  loadBatched,
-  type Phase,
-  type PhaseResult,
-  WRITERS,
-} from "./workload";
+import { BATCH, type BenchDoc, DB_NAME, DOCS, type Phase, type PhaseResult, WRITERS } from "./workload";
 
 /** Hard stop: the whole run must stay under 3 minutes even on a slow or stuck server. */
 const BUDGET_MS = 170_000;
 const clientScript = path.join(import.meta.dirname, "client.ts");
+const clientFlags = (process.env.BENCH_CLIENT_FLAGS ?? "").split(" ").filter(Boolean);
 
 /** Runs one phase in its own client process (see client.ts) while this one waits idle. */
 function phaseInClient(uri: string, phase: Phase): Promise<PhaseResult> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ["--import", "tsx", clientScript, phase, uri],
+      [...clientFlags, "--import", "tsx", clientScript, phase, uri],
       { maxBuffer: 1 << 20, timeout: 60_000 },
       (err, stdout, stderr) => {
         if (err) reject(new Error(`bench client ${phase} failed: ${err.message}\n${stderr}`));
@@ -55,6 +50,22 @@ async function rate(uri: string, phase: Phase): Promise<number> {
   return r.rate;
 }
 
+/** The no-op baseline server (floor-server.ts) as a child process. */
+async function startFloorServer(): Promise<{ uri: string; stop: () => void }> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(import.meta.dirname, "floor-server.ts")],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  const uri = await new Promise<string>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`floor server exited (${code})`)));
+    createInterface({ input: child.stdout! }).once("line", (line) => resolve(line.replace(/^ready /, "")));
+  });
+  return { uri, stop: () => child.kill("SIGTERM") };
+}
+
 function serverRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1]);
@@ -67,7 +78,7 @@ async function main(): Promise<void> {
   let server: MongoProcess | undefined;
   let client: MongoClient | undefined;
   try {
-    server = await spawnMongo(dbpath);
+    server = await spawnMongo(dbpath, [], (process.env.BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean));
     const pid = server.pid;
     setTimeout(() => {
       console.error(`bench:mongo: over the ${BUDGET_MS / 1000} s budget, giving up`);
@@ -77,16 +88,17 @@ async function main(): Promise<void> {
       rmSync(dbpath, { recursive: true, force: true });
       process.exit(1);
     }, BUDGET_MS).unref();
-    client = await new MongoClient(server.uri, { maxPoolSize: 4 }).connect();
-    const coll = client.db(DB_NAME).collection<BenchDoc>("docs");
-    await coll.createIndex({ key: 1 });
-    await coll.createIndex({ score: 1 });
-
     process.stderr.write(`loading ${DOCS} documents in batches of ${BATCH}…\n`);
-    const batchRate = await loadBatched(coll);
+    const batchRate = await rate(server.uri, "load");
+    client = await new MongoClient(server.uri, { maxPoolSize: 1 }).connect();
+    const coll = client.db(DB_NAME).collection<BenchDoc>("docs");
     if ((await coll.estimatedDocumentCount()) !== DOCS) throw new Error("load incomplete");
+    await client.close();
     const rss = serverRssMb(server.pid);
 
+    process.stderr.write("find against the no-op baseline server (the driver's own floor)…\n");
+    const floorServer = await startFloorServer();
+    const floor = await latencies(floorServer.uri, "find").finally(() => floorServer.stop());
     process.stderr.write("indexed equality find…\n");
     const indexed = await latencies(server.uri, "find");
     process.stderr.write("range + sort + limit…\n");
@@ -106,6 +118,13 @@ async function main(): Promise<void> {
       table([
         ["figure", "p50", "p99", "max", "samples / rate"],
         ["find by indexed key", ms(indexed.p50), ms(indexed.p99), ms(indexed.max), String(indexed.count)],
+        [
+          "find, no-op server (driver floor)",
+          ms(floor.p50),
+          ms(floor.p99),
+          ms(floor.max),
+          String(floor.count),
+        ],
         [
           "range + sort + limit 20 (indexed)",
           ms(range.p50),
@@ -139,6 +158,15 @@ async function main(): Promise<void> {
       { name: "mongo_insert_batch_per_s", value: batchRate, unit: "docs/s", op: ">=", target: 20000 },
       { name: "mongo_rss_mb", value: rss, unit: "MB", op: "<", target: 300 },
       { name: "mongo_find_unindexed_ratio", value: ratio, unit: "x", op: ">=", target: 10 },
+      { name: "mongo_find_floor_p99_ms", value: floor.p99, unit: "ms", op: "<", target: 1 },
+      // What the server adds to the driver's own cost, measured minutes apart on the same machine.
+      {
+        name: "mongo_find_p99_vs_floor_ratio",
+        value: indexed.p99 / floor.p99,
+        unit: "x",
+        op: "<",
+        target: 2,
+      },
     ];
     for (const f of figures) console.log(resultLine(f));
   } finally {

@@ -101,7 +101,7 @@ export async function insertSingles(uri: string, firstId: number): Promise<numbe
   }
 }
 
-export type Phase = "find" | "range" | "unindexed" | "insert-single";
+export type Phase = "load" | "find" | "range" | "unindexed" | "insert-single";
 
 export type PhaseResult = { latencies: Latencies } | { rate: number };
 
@@ -111,6 +111,11 @@ export async function runPhase(uri: string, phase: Phase): Promise<PhaseResult> 
   const client = await new MongoClient(uri, { maxPoolSize: 4 }).connect();
   try {
     const coll = client.db(DB_NAME).collection<BenchDoc>("docs");
+    if (phase === "load") {
+      await coll.createIndex({ key: 1 });
+      await coll.createIndex({ score: 1 });
+      return { rate: await loadBatched(coll) };
+    }
     if (phase === "find") return { latencies: await sampleLatency(() => coll.findOne({ key: randomKey() })) };
     if (phase === "unindexed") {
       return {
