@@ -1,4 +1,14 @@
 import { Binary, BSONRegExp, Decimal128, Double, Int32, Long, type ObjectId, type Timestamp } from "bson";
+import {
+  canonicalDec,
+  compareDec,
+  type DecValue,
+  decOfBigInt,
+  decOfDouble,
+  decToNumber,
+  exactDouble,
+  parseDecimal,
+} from "./decimal";
 
 /**
  * BSON comparison order, as mongod sorts and compares values of different types:
@@ -45,13 +55,58 @@ export function typeRank(v: unknown): number {
   return 5;
 }
 
+/** The nearest JS number to a number of any BSON type (NaN for anything else). */
 export function toNumber(v: unknown): number {
   if (typeof v === "number") return v;
   if (typeof v === "bigint") return Number(v);
   if (v instanceof Long) return v.toNumber();
   if (v instanceof Int32 || v instanceof Double) return v.valueOf();
-  if (v instanceof Decimal128) return Number.parseFloat(v.toString());
+  if (v instanceof Decimal128) return decToNumber(parseDecimal(v));
   return Number.NaN;
+}
+
+/**
+ * Numbers of any BSON type (or JS numbers) compared by their exact values, as mongod does: an
+ * int64 beyond 2^53 is not rounded, and a decimal equals a double only when their values agree
+ * exactly. NaN equals NaN and sorts below every other number.
+ */
+export function compareNumbers(a: unknown, b: unknown): number {
+  if (a instanceof Decimal128 || b instanceof Decimal128) return compareDec(decValueOf(a), decValueOf(b));
+  if (a instanceof Long || b instanceof Long || typeof a === "bigint" || typeof b === "bigint") {
+    return compareWithInt64(a, b);
+  }
+  const x = toNumber(a);
+  const y = toNumber(b);
+  if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : -1;
+  if (Number.isNaN(y)) return 1;
+  return cmp(x, y);
+}
+
+function bigIntOf(v: unknown): bigint | undefined {
+  if (v instanceof Long) return v.toBigInt();
+  if (typeof v === "bigint") return v;
+  return undefined;
+}
+
+function compareWithInt64(a: unknown, b: unknown): number {
+  const ia = bigIntOf(a);
+  const ib = bigIntOf(b);
+  if (ia !== undefined && ib !== undefined) return cmp(ia, ib);
+  const x = toNumber(a);
+  const y = toNumber(b);
+  if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : -1;
+  if (Number.isNaN(y)) return 1;
+  // The int64 rounds to x; a different double is on the same side of both.
+  if (x !== y) return cmp(x, y);
+  // Equal after rounding: both sides are integers within the int64 range, compare exactly.
+  return cmp(ia ?? BigInt(x), ib ?? BigInt(y));
+}
+
+function decValueOf(v: unknown): DecValue {
+  if (v instanceof Decimal128) return parseDecimal(v);
+  const i = bigIntOf(v);
+  if (i !== undefined) return decOfBigInt(i);
+  return decOfDouble(toNumber(v));
 }
 
 function cmp<T>(a: T, b: T): number {
@@ -79,13 +134,8 @@ export function compareValues(a: unknown, b: unknown): number {
     case 2:
     case 13:
       return 0;
-    case 3: {
-      const x = toNumber(a);
-      const y = toNumber(b);
-      if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : -1; // NaN sorts below every number
-      if (Number.isNaN(y)) return 1;
-      return cmp(x, y);
-    }
+    case 3:
+      return compareNumbers(a, b);
     case 4:
       return cmp(String(a), String(b));
     case 5:
@@ -138,6 +188,27 @@ function compareObjects(a: Record<string, unknown>, b: Record<string, unknown>):
   return ka.length - kb.length;
 }
 
+/**
+ * Numbers equal to some double share that double's key (`n1.5` for 1.5, Decimal128("1.50") and
+ * Long 3 / 2… alike); an int64 or a decimal no double equals gets its exact canonical value.
+ */
+function numberKey(v: unknown): string {
+  if (typeof v === "number") return v === 0 ? "n0" : `n${v}`;
+  if (v instanceof Int32 || v instanceof Double) return numberKey(v.valueOf());
+  const i = bigIntOf(v);
+  if (i !== undefined) {
+    const n = Number(i);
+    return BigInt(n) === i ? numberKey(n) : `N${canonicalDec(decOfBigInt(i))}`;
+  }
+  if (v instanceof Decimal128) {
+    const d = parseDecimal(v);
+    const n = exactDouble(d);
+    if (n !== undefined) return numberKey(n);
+    return d.kind === "finite" ? `N${canonicalDec(d)}` : numberKey(decToNumber(d));
+  }
+  return `n${toNumber(v)}`;
+}
+
 /** A string equal for two values exactly when mongod considers them equal (1 == 1.0 == Long(1)). */
 export function encodeKey(v: unknown): string {
   switch (typeRank(v)) {
@@ -146,7 +217,7 @@ export function encodeKey(v: unknown): string {
     case 2:
       return "z";
     case 3:
-      return `n${toNumber(v) === 0 ? 0 : toNumber(v)}`;
+      return numberKey(v);
     case 4:
       return `s${String(v)}`;
     case 5: {
