@@ -1,7 +1,9 @@
-import { Aggregator } from "mingo";
 import { mongoError, toServerError } from "../errors";
+import { needsExactTypes } from "../query/bson-type";
+import { cloneDoc } from "../query/clone";
 import { runQuery } from "../query/execute";
-import { MINGO_OPTIONS } from "../query/mingo-options";
+import { bsonAggregator } from "../query/mingo-options";
+import { exactStored, linkTwins } from "../query/number-types";
 import { type Doc, isPlainObject } from "../query/paths";
 import { idFirst } from "../query/projection";
 import { parseSort, type SortSpec } from "../query/sort";
@@ -96,13 +98,27 @@ export const aggregate: CommandHandler = (cmd, ctx) => {
   let docs = runQuery(coll, { filter, sort, limit });
   const rest = expandCount(stages.slice(at).map((x) => x.s as Doc));
   if (rest.length) {
+    // A later `$match` on `$type: "int"`… needs the stored number types: the documents are copied
+    // here (instead of by mingo, whose copies would lose the link) and linked to their exact form.
+    const exactTypes = needsExactTypes(rest);
+    if (exactTypes) {
+      docs = docs.map((d) => {
+        const copy = cloneDoc(d);
+        const exact = exactStored(d);
+        if (exact) linkTwins(copy, exact);
+        return copy;
+      });
+    }
     try {
-      docs = new Aggregator(rest, {
-        ...MINGO_OPTIONS,
-        collectionResolver: (name: string) => [
-          ...(ctx.engine.catalog.collection(ctx.db, name)?.docs.values() ?? []),
-        ],
-      }).run(docs) as Doc[];
+      docs = bsonAggregator(
+        rest,
+        {
+          collectionResolver: (name: string) => [
+            ...(ctx.engine.catalog.collection(ctx.db, name)?.docs.values() ?? []),
+          ],
+        },
+        exactTypes,
+      ).run(docs) as Doc[];
     } catch (err) {
       throw toServerError(err);
     }

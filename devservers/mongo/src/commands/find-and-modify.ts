@@ -1,5 +1,6 @@
 import { mongoError } from "../errors";
 import { runQuery } from "../query/execute";
+import { exactStored, promote } from "../query/number-types";
 import { type Doc, isPlainObject } from "../query/paths";
 import { compileProjection } from "../query/projection";
 import { parseSort } from "../query/sort";
@@ -30,8 +31,20 @@ export const findAndModify: CommandHandler = (cmd, ctx) => {
   const remove = optional<boolean>(cmdName, cmd, "remove", "bool") ?? false;
   const returnNew = optional<boolean>(cmdName, cmd, "new", "bool") ?? false;
   const upsert = optional<boolean>(cmdName, cmd, "upsert", "bool") ?? false;
-  const project = compileProjection(optional<Doc>(cmdName, cmd, "fields", "object"), query);
-  const shape = (d: Doc | undefined) => (d && project ? project(d) : (d ?? null));
+  const fields = optional<Doc>(cmdName, cmd, "fields", "object");
+  const project = compileProjection(fields, query);
+  // The document comes back with its exact number types. Inclusion/exclusion projections only pick
+  // fields, so they apply to that form; operators and expressions run on the plain-number form.
+  const picksOnly =
+    fields !== undefined &&
+    Object.entries(fields).every(
+      ([k, v]) => (typeof v === "number" || typeof v === "boolean") && !k.endsWith(".$"),
+    );
+  const shape = (exact: Doc | undefined) => {
+    if (!exact) return null;
+    if (!project) return exact;
+    return project(picksOnly ? exact : promote(exact));
+  };
 
   if (remove) {
     if (cmd.update !== undefined) {
@@ -46,7 +59,7 @@ export const findAndModify: CommandHandler = (cmd, ctx) => {
     const coll = ctx.engine.catalog.collection(ctx.db, name);
     const [doc] = runQuery(coll, { filter: query, sort: parseSort(sort), limit: 1 });
     if (doc) coll!.delete(doc._id);
-    return { lastErrorObject: { n: doc ? 1 : 0 }, value: shape(doc), ok: 1 };
+    return { lastErrorObject: { n: doc ? 1 : 0 }, value: shape(doc && (exactStored(doc) ?? doc)), ok: 1 };
   }
   if (cmd.update === undefined)
     throw mongoError("FailedToParse", "Either an update or remove=true must be specified");

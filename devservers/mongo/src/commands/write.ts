@@ -2,11 +2,11 @@ import { deserialize, ObjectId } from "bson";
 import { serializeToBuffer } from "../bson-buffer";
 import { mongoError, toServerError } from "../errors";
 import { runQuery } from "../query/execute";
-import { exactStored, withStoredNumberTypes } from "../query/number-types";
+import { exactStored, toExact } from "../query/number-types";
 import { type Doc, isPlainObject } from "../query/paths";
 import { parseSort } from "../query/sort";
 import { applyUpdate, parseUpdate, sameDocument, upsertDocument } from "../query/update";
-import { RAW_BSON } from "../storage/bson-doc-map";
+import { decode, RAW_BSON } from "../storage/bson-doc-map";
 import type { Collection } from "../storage/collection";
 import type { CommandContext, CommandHandler } from "./context";
 import { checkFields, collectionName, optional } from "./validate";
@@ -116,7 +116,7 @@ export interface UpdateOutcome {
   matched: number;
   modified: number;
   upsertedId?: unknown;
-  /** The last document before/after the change (findAndModify). */
+  /** The last document before/after the change (findAndModify), with exact BSON number types. */
   before?: Doc;
   after?: Doc;
 }
@@ -138,25 +138,27 @@ export function updateOne(ctx: CommandContext, name: string, s: UpdateStatement)
   const targets = runQuery(coll, { filter: s.q, sort, limit: s.multi ? 0 : 1 });
   const outcome: UpdateOutcome = { matched: 0, modified: 0 };
   const opts = { arrayFilters: s.arrayFilters, query: s.q };
+  // Updates compute on the exact stored form and store exactly what they produce; the collection
+  // indexes the promoted form decoded from those bytes.
   if (targets.length === 0) {
     if (!s.upsert) return outcome;
     const doc = upsertDocument(s.q, spec, opts);
-    catalog.ensureCollection(ctx.db, name).insert(doc);
+    const bytes = serializeToBuffer(doc);
+    catalog.ensureCollection(ctx.db, name).insert(decode(bytes), bytes);
     outcome.upsertedId = doc._id;
     outcome.after = doc;
     return outcome;
   }
   for (const doc of targets) {
-    const next = applyUpdate(doc, spec, opts);
+    const before = exactStored(doc) ?? toExact(doc);
+    const next = applyUpdate(before, spec, opts);
     outcome.matched++;
-    outcome.before = doc;
+    outcome.before = before;
     outcome.after = next;
-    const stored = exactStored(doc);
-    const typed = stored ? withStoredNumberTypes(next, stored) : next;
-    const bytes = serializeToBuffer(typed);
+    const bytes = serializeToBuffer(next);
     const raw = (doc as { [RAW_BSON]?: Buffer })[RAW_BSON];
-    if (raw ? bytes.equals(raw) : sameDocument(doc, next)) continue;
-    (coll as Collection).put(next, { bytes });
+    if (raw ? bytes.equals(raw) : sameDocument(before, next)) continue;
+    (coll as Collection).put(decode(bytes), { bytes });
     outcome.modified++;
   }
   return outcome;

@@ -1,8 +1,9 @@
-import { Query } from "mingo";
+import type { Query } from "mingo/query";
 import { mongoError, toServerError } from "../errors";
-import { hasBsonType, needsExactTypes } from "./bson-type";
-import { compareValues, encodeKey, typeRank } from "./compare";
-import { MINGO_OPTIONS } from "./mingo-options";
+import { needsExactTypes, parseTypeSet } from "./bson-type";
+import { compareValues, typeRank } from "./compare";
+import { bsonQuery } from "./mingo-options";
+import { exactStored, linkTwins } from "./number-types";
 import { type Doc, isPlainObject, valuesAtPath } from "./paths";
 import { compileRawConditions, compileRawEqualities, type RawMatcher, type RawOp } from "./raw-match";
 
@@ -39,24 +40,25 @@ export function compileFilter(filter: unknown): Matcher {
     let q: Query | undefined;
     return {
       test: (doc) => {
-        q ??= new Query(filter, MINGO_OPTIONS);
+        q ??= bsonQuery(filter);
         return q.test(doc);
       },
       testRaw: compileRawConditions(ranges),
     };
   }
-  const exact = exactDocumentConditions(filter);
-  const typed = exactTypeConditions(filter);
+  // `$type: "int"` and the like need the stored number types: the decoded document is linked to
+  // its exact form, decoded once more, only for such filters.
+  const exactTypes = needsExactTypes(filter);
   try {
-    const q = new Query(typed.length ? withoutExactTypes(filter) : filter, MINGO_OPTIONS);
+    const q = bsonQuery(filter);
     return {
       test: (doc) => {
         try {
-          return (
-            q.test(doc) &&
-            exact.every(([path, want]) => valuesAtPath(doc, path).some((v) => encodeKey(v) === want)) &&
-            typed.every(([path, types]) => hasBsonType(doc, path, types))
-          );
+          if (exactTypes) {
+            const exact = exactStored(doc);
+            if (exact) linkTwins(doc, exact);
+          }
+          return q.test(doc);
         } catch (err) {
           throw toServerError(err);
         }
@@ -79,52 +81,12 @@ function checkOperators(v: unknown): void {
     if ((k === "$in" || k === "$nin" || k === "$all") && !Array.isArray(x)) {
       throw mongoError("BadValue", `${k} needs an array`);
     }
+    if (k === "$type") parseTypeSet(x);
     if ((k === "$and" || k === "$or" || k === "$nor") && (!Array.isArray(x) || x.length === 0)) {
       throw mongoError("BadValue", "$and/$or/$nor must be a nonempty array");
     }
     checkOperators(x);
   }
-}
-
-/**
- * `{address: {city, zip}}` matches an embedded document only with the same fields in the same
- * order (BSON equality); mingo ignores the order, so such conditions are re-checked here.
- */
-function exactDocumentConditions(filter: Doc): [string, string][] {
-  const out: [string, string][] = [];
-  for (const [k, v] of Object.entries(filter)) {
-    if (k === "$and" && Array.isArray(v)) {
-      for (const sub of v) if (isPlainObject(sub)) out.push(...exactDocumentConditions(sub));
-    } else if (!k.startsWith("$") && isPlainObject(v)) {
-      const keys = Object.keys(v);
-      if (keys.length > 1 && !keys.some((x) => x.startsWith("$"))) out.push([k, encodeKey(v)]);
-      else if (keys.length === 1 && keys[0] === "$eq" && isPlainObject(v.$eq))
-        out.push([k, encodeKey(v.$eq)]);
-    }
-  }
-  return out;
-}
-
-/** Top-level `{field: {$type: "long"}}`-like conditions, checked on the stored types. */
-function exactTypeConditions(filter: Doc): [string, string[]][] {
-  const out: [string, string[]][] = [];
-  for (const [k, v] of Object.entries(filter)) {
-    if (k.startsWith("$") || !isPlainObject(v) || !("$type" in v)) continue;
-    const types = needsExactTypes(v.$type);
-    if (types) out.push([k, types]);
-  }
-  return out;
-}
-
-function withoutExactTypes(filter: Doc): Doc {
-  const out: Doc = {};
-  for (const [k, v] of Object.entries(filter)) {
-    if (!k.startsWith("$") && isPlainObject(v) && "$type" in v && needsExactTypes(v.$type)) {
-      const { $type, ...rest } = v;
-      if (Object.keys(rest).length) out[k] = rest;
-    } else out[k] = v;
-  }
-  return out;
 }
 
 /**
@@ -143,7 +105,6 @@ function scalarEqualities(filter: Doc): [string, unknown][] | undefined {
     ) {
       return undefined;
     }
-    if (typeof v !== "number" && typeof v !== "string" && typeof v !== "boolean" && r === 3) return undefined;
     out.push([k, v]);
   }
   return out;

@@ -1,9 +1,18 @@
-import { Timestamp } from "bson";
-import { Query } from "mingo";
+import { Int32, Timestamp } from "bson";
+import type { Query } from "mingo/query";
 import { mongoError } from "../errors";
 import { formatValue } from "../storage/collection";
+import { bsonTypeOf } from "./bson-type";
 import { compareValues, encodeKey, typeRank } from "./compare";
-import { MINGO_OPTIONS } from "./mingo-options";
+import { bsonQuery } from "./mingo-options";
+import {
+  bitwise,
+  identicalNumbers,
+  numberDebugString,
+  numKind,
+  promote,
+  updateArithmetic,
+} from "./number-types";
 import { type Doc, isPlainObject } from "./paths";
 import { sortDocs } from "./sort";
 
@@ -21,8 +30,9 @@ type Visit = (parent: Container, key: string | number, exists: boolean, path: st
 let timestampCounter = 0;
 
 /**
- * Applies `$set`, `$inc`, `$push`… to `doc` in place. Like mongod, paths are applied in
- * lexicographic order, so new fields are appended in that order.
+ * Applies `$set`, `$inc`, `$push`… to `doc` in place. `doc` and the operands hold exact BSON
+ * numbers (Int32, Long, Double, Decimal128), so results keep mongod's types. Like mongod, paths
+ * are applied in lexicographic order, so new fields are appended in that order.
  */
 export function applyOperators(doc: Doc, ops: Doc, ctx: OperatorContext): void {
   const steps: { op: string; path: string; arg: unknown }[] = [];
@@ -43,34 +53,20 @@ function comparePaths(a: string, b: string): number {
 }
 
 function typeName(v: unknown): string {
-  if (v === null) return "null";
-  if (v === undefined) return "missing";
-  switch (typeRank(v)) {
-    case 3:
-      return Number.isInteger(v) ? "int" : "double";
-    case 4:
-      return "string";
-    case 5:
-      return "object";
-    case 6:
-      return "array";
-    case 8:
-      return "objectId";
-    case 9:
-      return "bool";
-    case 10:
-      return "date";
-    default:
-      return typeof v;
-  }
+  return v === undefined ? "missing" : (bsonTypeOf(v) ?? typeof v);
 }
 
 function isNumber(v: unknown): boolean {
   return typeRank(v) === 3;
 }
 
+/** mongod's rendering of a value inside a message (exact numbers shown as plain ones). */
+function show(v: unknown): string {
+  return formatValue(promote(v));
+}
+
 function idOf(ctx: OperatorContext): string {
-  return `{_id: ${formatValue(ctx.root._id)}}`;
+  return `{_id: ${show(ctx.root._id)}}`;
 }
 
 function applyOne(doc: Doc, op: string, path: string, arg: unknown, ctx: OperatorContext): void {
@@ -95,7 +91,7 @@ function applyOne(doc: Doc, op: string, path: string, arg: unknown, ctx: Operato
         if (!isNumber(arg)) {
           throw mongoError(
             "TypeMismatch",
-            `Cannot ${op === "$inc" ? "increment" : "multiply"} with non-numeric argument: {${path}: ${formatValue(arg)}}`,
+            `Cannot ${op === "$inc" ? "increment" : "multiply"} with non-numeric argument: {${path}: ${show(arg)}}`,
           );
         }
         if (exists && !isNumber(cur)) {
@@ -104,9 +100,19 @@ function applyOne(doc: Doc, op: string, path: string, arg: unknown, ctx: Operato
             `Cannot apply ${op} to a value of non-numeric type. ${idOf(ctx)} has the field '${String(key)}' of non-numeric type ${typeName(cur)}`,
           );
         }
-        const a = Number(arg);
-        if (!exists) set(op === "$inc" ? arg : 0);
-        else set(op === "$inc" ? Number(cur) + a : Number(cur) * a);
+        if (!exists) {
+          // A new field: the increment itself, or a zero of the multiplier's type.
+          set(op === "$inc" ? arg : updateArithmetic("mul", arg, new Int32(0)));
+          return;
+        }
+        const next = updateArithmetic(op === "$inc" ? "add" : "mul", arg, cur);
+        if (next === undefined) {
+          throw mongoError(
+            "BadValue",
+            `Failed to apply ${op} operations to current value (${numberDebugString(cur)}) for document ${idOf(ctx)}`,
+          );
+        }
+        if (!identicalNumbers(next, cur)) set(next);
         return;
       }
       case "$min":
@@ -145,7 +151,7 @@ function applyOne(doc: Doc, op: string, path: string, arg: unknown, ctx: Operato
           if (!Array.isArray(each))
             throw mongoError(
               "TypeMismatch",
-              "The argument to $each in $addToSet must be an array but it was of type " + typeName(each),
+              `The argument to $each in $addToSet must be an array but it was of type ${typeName(each)}`,
             );
           const have = new Set(arr.map(encodeKey));
           for (const v of each) {
@@ -168,7 +174,7 @@ function applyOne(doc: Doc, op: string, path: string, arg: unknown, ctx: Operato
           );
         }
         if (arg !== 1 && arg !== -1)
-          throw mongoError("FailedToParse", `$pop expects 1 or -1, found: ${formatValue(arg)}`);
+          throw mongoError("FailedToParse", `$pop expects 1 or -1, found: ${show(arg)}`);
         if (cur.length) set(arg === 1 ? cur.slice(0, -1) : cur.slice(1));
         return;
       }
@@ -192,30 +198,59 @@ function applyOne(doc: Doc, op: string, path: string, arg: unknown, ctx: Operato
         }
         return;
       }
-      case "$bit": {
-        if (!isPlainObject(arg)) throw mongoError("BadValue", "$bit should be an object");
-        if (exists && !Number.isInteger(cur)) {
-          throw mongoError(
-            "BadValue",
-            `Cannot apply $bit to a value of non-integral type.${idOf(ctx)} has the field ${String(key)} of non-integer type ${typeName(cur)}`,
-          );
-        }
-        let v = exists ? (cur as number) : 0;
-        for (const [how, n] of Object.entries(arg)) {
-          if (how === "and") v &= n as number;
-          else if (how === "or") v |= n as number;
-          else if (how === "xor") v ^= n as number;
-          else
-            throw mongoError(
-              "BadValue",
-              `The $bit modifier only supports 'and', 'or', and 'xor', not '${how}'`,
-            );
-        }
-        set(v);
-        return;
-      }
+      case "$bit":
+        return applyBit(arg, exists, cur, key, set, ctx);
     }
   });
+}
+
+const BIT_FORMAT = "{$bit: {field: {and/or/xor: #}}";
+
+/** `$bit`: int32 and int64 operands and values only; int32 with int32 stays an int32. */
+function applyBit(
+  arg: unknown,
+  exists: boolean,
+  cur: unknown,
+  key: string | number,
+  set: (v: unknown) => void,
+  ctx: OperatorContext,
+): void {
+  if (!isPlainObject(arg)) {
+    throw mongoError(
+      "BadValue",
+      `The $bit modifier is not compatible with a ${typeName(arg)}. You must pass in an embedded document: ${BIT_FORMAT}`,
+    );
+  }
+  const ops = Object.entries(arg);
+  for (const [how, n] of ops) {
+    if (how !== "and" && how !== "or" && how !== "xor") {
+      throw mongoError(
+        "BadValue",
+        `The $bit modifier only supports 'and', 'or', and 'xor', not '${how}' which is an unknown operator: {${how}: ${show(n)}}`,
+      );
+    }
+    if (numKind(n) !== "int" && numKind(n) !== "long") {
+      throw mongoError(
+        "BadValue",
+        `The $bit modifier field must be an Integer(32/64 bit); a '${typeName(n)}' is not supported here: {${how}: ${show(n)}}`,
+      );
+    }
+  }
+  if (ops.length === 0) {
+    throw mongoError(
+      "BadValue",
+      `You must pass in at least one bitwise operation. The format is: ${BIT_FORMAT}`,
+    );
+  }
+  if (exists && numKind(cur) !== "int" && numKind(cur) !== "long") {
+    throw mongoError(
+      "BadValue",
+      `Cannot apply $bit to a value of non-integral type._id: ${show(ctx.root._id)} has the field ${String(key)} of non-integer type ${typeName(cur)}`,
+    );
+  }
+  let v: unknown = exists ? cur : new Int32(0);
+  for (const [how, n] of ops) v = bitwise(how as "and" | "or" | "xor", v, n);
+  if (!exists || !identicalNumbers(v, cur)) set(v);
 }
 
 function setAt(parent: Container, key: string | number, v: unknown): void {
@@ -274,10 +309,10 @@ function pullMatcher(cond: unknown): (v: unknown) => boolean {
     const keys = Object.keys(cond);
     if (keys.length && keys.every((k) => k.startsWith("$"))) {
       // Operators apply to the element itself ({$gte: 5}, {$in: [...]}).
-      const q = new Query({ v: cond }, MINGO_OPTIONS);
+      const q = bsonQuery({ v: cond });
       return (v) => q.test({ v });
     }
-    const q = new Query(cond, MINGO_OPTIONS);
+    const q = bsonQuery(cond);
     return (v) => isPlainObject(v) && q.test(v);
   }
   const k = encodeKey(cond);
@@ -294,15 +329,12 @@ function renameField(
   ctx: OperatorContext,
 ): void {
   if (typeof target !== "string" || target === "") {
-    throw mongoError(
-      "BadValue",
-      `The 'to' field for $rename must be a string: ${path}: ${formatValue(target)}`,
-    );
+    throw mongoError("BadValue", `The 'to' field for $rename must be a string: ${path}: ${show(target)}`);
   }
   if (Array.isArray(parent))
     throw mongoError(
       "BadValue",
-      `The source field cannot be an array element, '${path}' in doc with _id: ${formatValue(ctx.root._id)} has an array field called '${path.split(".").slice(-2)[0]}'`,
+      `The source field cannot be an array element, '${path}' in doc with _id: ${show(ctx.root._id)} has an array field called '${path.split(".").slice(-2)[0]}'`,
     );
   if (!exists) return;
   const value = (parent as Doc)[key as string];
@@ -322,7 +354,7 @@ export function positionalIndex(
     if (k === prefix || k.startsWith(`${prefix}.`)) relevant[k] = v;
   }
   if (Object.keys(relevant).length) {
-    const q = new Query(relevant, MINGO_OPTIONS);
+    const q = bsonQuery(relevant);
     for (let i = 0; i < arr.length; i++) {
       const probe: Doc = {};
       setNested(probe, prefix, [arr[i]]);
@@ -354,7 +386,7 @@ function arrayFilterFor(id: string, ctx: OperatorContext, path: string): (v: unk
     for (const f of filters) {
       const first = Object.keys(f)[0] ?? "";
       const ident = first.split(".")[0]!;
-      byId.set(ident, { field: ident, q: new Query(f, MINGO_OPTIONS) });
+      byId.set(ident, { field: ident, q: bsonQuery(f) });
     }
     filterCache.set(filters, byId);
   }
@@ -389,7 +421,7 @@ function walk(
       if (!create) return;
       throw mongoError(
         "PathNotViable",
-        `Cannot create field '${part}' in element {${parts[i - 1] ?? ""}: ${formatValue(node)}}`,
+        `Cannot create field '${part}' in element {${parts[i - 1] ?? ""}: ${show(node)}}`,
       );
     }
     for (const j of indexes) {
@@ -444,7 +476,7 @@ function descend(
     if (!create) return;
     throw mongoError(
       "PathNotViable",
-      `Cannot create field '${parts[i + 1]}' in element {${String(key)}: ${formatValue(child)}}`,
+      `Cannot create field '${parts[i + 1]}' in element {${String(key)}: ${show(child)}}`,
     );
   }
   walk(child, parts, i + 1, here, create, ctx, fullPath, visit);

@@ -1,12 +1,12 @@
-import { ObjectId } from "bson";
-import { Aggregator } from "mingo";
+import { Long, ObjectId } from "bson";
 import { serializeToBuffer } from "../bson-buffer";
 import { mongoError, toServerError } from "../errors";
 import { cloneDoc } from "./clone";
 import { encodeKey } from "./compare";
-import { MINGO_OPTIONS } from "./mingo-options";
+import { isInt32Number, toExact } from "./number-types";
 import { type Doc, isPlainObject } from "./paths";
 import { idFirst } from "./projection";
+import { runTypedPipeline } from "./typed-pipeline";
 import { applyOperators } from "./update-operators";
 
 const OPERATORS = new Set([
@@ -29,10 +29,46 @@ const OPERATORS = new Set([
 
 const PIPELINE_STAGES = new Set(["$addFields", "$set", "$project", "$unset", "$replaceRoot", "$replaceWith"]);
 
+/**
+ * A parsed update. Values that end up stored (replacement documents, `$set`/`$inc`… operands) are
+ * exact BSON numbers (see `toExact`), so documents keep the types the client sent.
+ */
 export type UpdateSpec =
   | { kind: "replace"; doc: Doc }
   | { kind: "operators"; ops: Doc }
   | { kind: "pipeline"; stages: Doc[] };
+
+/** Operators whose operands are stored (or computed with) as they are. */
+const STORED_OPERANDS = new Set(["$set", "$setOnInsert", "$inc", "$mul", "$min", "$max", "$pullAll"]);
+
+/** `$bit` takes int32/int64 operands only: a whole number beyond int32 was sent as an int64. */
+function bitOperands(arg: unknown): unknown {
+  if (!isPlainObject(arg)) return toExact(arg);
+  const out: Doc = {};
+  for (const [how, n] of Object.entries(arg)) {
+    out[how] =
+      typeof n === "number" && Number.isSafeInteger(n) && !isInt32Number(n) ? Long.fromNumber(n) : toExact(n);
+  }
+  return out;
+}
+
+function exactOperands(u: Doc): Doc {
+  const out: Doc = {};
+  for (const [op, fields] of Object.entries(u)) {
+    const typed: Doc = {};
+    for (const [path, arg] of Object.entries(fields as Doc)) {
+      if (STORED_OPERANDS.has(op)) typed[path] = toExact(arg);
+      else if (op === "$bit") typed[path] = bitOperands(arg);
+      else if (op === "$push" || op === "$addToSet") {
+        // The pushed values are stored; `$slice`, `$position` and `$sort` stay plain numbers.
+        typed[path] =
+          isPlainObject(arg) && "$each" in arg ? { ...arg, $each: toExact(arg.$each) } : toExact(arg);
+      } else typed[path] = arg;
+    }
+    out[op] = typed;
+  }
+  return out;
+}
 
 export function parseUpdate(u: unknown): UpdateSpec {
   if (Array.isArray(u)) {
@@ -56,7 +92,7 @@ export function parseUpdate(u: unknown): UpdateSpec {
         );
       }
     }
-    return { kind: "replace", doc: u };
+    return { kind: "replace", doc: toExact(u) };
   }
   const paths: string[] = [];
   for (const k of keys) {
@@ -79,7 +115,7 @@ export function parseUpdate(u: unknown): UpdateSpec {
     }
   }
   checkConflicts(paths);
-  return { kind: "operators", ops: u };
+  return { kind: "operators", ops: exactOperands(u) };
 }
 
 function checkConflicts(paths: string[]): void {
@@ -110,7 +146,10 @@ export interface ApplyOptions {
   isInsert?: boolean;
 }
 
-/** The new version of `doc` (never mutated). `_id` must not change (66 ImmutableField). */
+/**
+ * The new version of `doc` (never mutated), both in exact form (Int32, Long, Double, Decimal128
+ * values). `_id` must not change (66 ImmutableField).
+ */
 export function applyUpdate(doc: Doc, spec: UpdateSpec, opts: ApplyOptions = {}): Doc {
   let out: Doc;
   if (spec.kind === "replace") {
@@ -127,8 +166,7 @@ export function applyUpdate(doc: Doc, spec: UpdateSpec, opts: ApplyOptions = {})
   }
   if (spec.kind === "pipeline") {
     try {
-      const [res] = new Aggregator(spec.stages, MINGO_OPTIONS).run([doc]) as Doc[];
-      out = idFirst(res ?? {});
+      out = idFirst(runTypedPipeline(doc, spec.stages));
     } catch (err) {
       throw toServerError(err);
     }
@@ -168,14 +206,14 @@ export function sameDocument(a: Doc, b: Doc): boolean {
 }
 
 /**
- * The document an upsert inserts: the query's equality fields (top level, dotted paths, `$eq`,
- * `$and` of equalities), then the update applied with `$setOnInsert`; `_id` first, generated
- * when neither query nor update gives one.
+ * The document an upsert inserts (exact form): the query's equality fields (top level, dotted
+ * paths, `$eq`, `$and` of equalities), then the update applied with `$setOnInsert`; `_id` first,
+ * generated when neither query nor update gives one.
  */
 export function upsertDocument(query: Doc, spec: UpdateSpec, opts: ApplyOptions): Doc {
   const seed: Doc = {};
   if (spec.kind === "replace") {
-    if ("_id" in query && !isOperatorObject(query._id)) seed._id = query._id;
+    if ("_id" in query && !isOperatorObject(query._id)) seed._id = toExact(query._id);
   } else {
     seedFromQuery(query, seed);
   }
@@ -201,7 +239,7 @@ function seedFromQuery(query: Doc, seed: Doc): void {
       if (!("$eq" in ops)) continue;
       value = ops.$eq;
     } else value = v;
-    setPath(seed, k, cloneDoc(value));
+    setPath(seed, k, toExact(cloneDoc(value)));
   }
 }
 

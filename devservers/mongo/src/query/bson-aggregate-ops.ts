@@ -1,0 +1,136 @@
+import { Decimal128, Long } from "bson";
+import { evalExpr } from "mingo/core";
+import { Lazy } from "mingo/lazy";
+import * as accumulatorOps from "mingo/operators/accumulator";
+import * as expressionOps from "mingo/operators/expression";
+import type { Options } from "mingo/types";
+import { mongoError } from "../errors";
+import { compareValues, typeRank } from "./compare";
+import { addDec, decOfBigInt, decOfDoubleForArithmetic, divDec, parseDecimal, toDecimal128 } from "./decimal";
+import { aggregationArithmetic, promote } from "./number-types";
+import type { Doc } from "./paths";
+import { parseSort, sortDocs } from "./sort";
+
+/**
+ * Aggregation operators replaced so that Decimal128 values (and int64 values beyond 2^53, which
+ * stay Long objects in decoded documents) count as numbers, as in mongod: mingo only knows JS
+ * numbers, so it skipped them in `$sum`/`$avg`, ordered them after strings in `$min`/`$max` and
+ * `$sort`, and refused them in arithmetic. Everything else is delegated to mingo unchanged.
+ */
+
+type Obj = Record<string, unknown>;
+type ExpressionFn = (obj: Obj, expr: unknown, options: Options) => unknown;
+type AccumulatorFn = (coll: Obj[], expr: unknown, options: Options) => unknown;
+
+const isNil = (v: unknown) => v === null || v === undefined;
+const isNumberValue = (v: unknown) => typeRank(v) === 3;
+const isWideNumber = (v: unknown) => v instanceof Decimal128 || v instanceof Long;
+
+function valuesOf(coll: Obj[], expr: unknown, options: Options): unknown[] {
+  return accumulatorOps.$push(coll, expr, options) as unknown[];
+}
+
+function sum(values: unknown[]): unknown {
+  const nums = values.filter(isNumberValue);
+  if (!nums.some(isWideNumber)) {
+    let total = 0;
+    for (const n of nums) total += n as number;
+    return total;
+  }
+  if (nums.some((n) => n instanceof Decimal128)) {
+    let acc = decOfBigInt(0n) as ReturnType<typeof parseDecimal>;
+    for (const n of nums) acc = addDec(acc, decimalOf(n));
+    return toDecimal128(acc);
+  }
+  return promote(aggregationArithmetic("add", [0, ...nums]));
+}
+
+function decimalOf(n: unknown) {
+  if (n instanceof Decimal128) return parseDecimal(n);
+  if (n instanceof Long) return decOfBigInt(n.toBigInt());
+  return Number.isInteger(n) ? decOfBigInt(BigInt(n as number)) : decOfDoubleForArithmetic(n as number);
+}
+
+const $sum: AccumulatorFn = (coll, expr, options) => {
+  if (typeof expr === "number") return coll.length * expr;
+  return sum(valuesOf(coll, expr, options));
+};
+
+const $avg: AccumulatorFn = (coll, expr, options) => {
+  const nums = valuesOf(coll, expr, options).filter(isNumberValue);
+  if (nums.length === 0) return null;
+  const total = sum(nums);
+  if (total instanceof Decimal128) {
+    return toDecimal128(divDec(parseDecimal(total), decOfBigInt(BigInt(nums.length))) ?? { kind: "nan" });
+  }
+  return (total instanceof Long ? total.toNumber() : (total as number)) / nums.length;
+};
+
+function extreme(sign: 1 | -1): AccumulatorFn {
+  return (coll, expr, options) => {
+    let best: unknown;
+    for (const v of valuesOf(coll, expr, options)) {
+      if (isNil(v)) continue;
+      if (best === undefined || compareValues(v, best) * sign > 0) best = v;
+    }
+    return best ?? null;
+  };
+}
+
+export const BSON_ACCUMULATORS = { $sum, $avg, $min: extreme(-1), $max: extreme(1) };
+
+/** Evaluated arguments handed back to mingo's own operator as literals (no second evaluation). */
+function literals(args: unknown): unknown {
+  return Array.isArray(args) ? args.map(($literal) => ({ $literal })) : { $literal: args };
+}
+
+function arithmetic(op: "add" | "subtract" | "multiply" | "divide", original: ExpressionFn): ExpressionFn {
+  return (obj, expr, options) => {
+    const args = evalExpr(obj, expr, options);
+    if (Array.isArray(args) && args.some(isWideNumber) && args.every((a) => isNil(a) || isNumberValue(a))) {
+      if (args.some(isNil)) return null;
+      if (op === "divide" && compareValues(args[1], 0) === 0) {
+        throw mongoError("Location16608", "can't $divide by zero");
+      }
+      return promote(aggregationArithmetic(op, args));
+    }
+    return original(obj, literals(args), options);
+  };
+}
+
+function comparison(test: (c: number) => unknown, original: ExpressionFn): ExpressionFn {
+  return (obj, expr, options) => {
+    const args = evalExpr(obj, expr, options);
+    if (Array.isArray(args) && args.length === 2 && args.some(isWideNumber)) {
+      return test(compareValues(args[0], args[1]));
+    }
+    return original(obj, literals(args), options);
+  };
+}
+
+export const BSON_EXPRESSIONS = {
+  $add: arithmetic("add", expressionOps.$add as ExpressionFn),
+  $subtract: arithmetic("subtract", expressionOps.$subtract as ExpressionFn),
+  $multiply: arithmetic("multiply", expressionOps.$multiply as ExpressionFn),
+  $divide: arithmetic("divide", expressionOps.$divide as ExpressionFn),
+  $eq: comparison((c) => c === 0, expressionOps.$eq as ExpressionFn),
+  $ne: comparison((c) => c !== 0, expressionOps.$ne as ExpressionFn),
+  $gt: comparison((c) => c > 0, expressionOps.$gt as ExpressionFn),
+  $gte: comparison((c) => c >= 0, expressionOps.$gte as ExpressionFn),
+  $lt: comparison((c) => c < 0, expressionOps.$lt as ExpressionFn),
+  $lte: comparison((c) => c <= 0, expressionOps.$lte as ExpressionFn),
+  $cmp: comparison((c) => Math.sign(c), expressionOps.$cmp as ExpressionFn),
+};
+
+interface LazyIterator {
+  transform(f: (items: Obj[]) => unknown): unknown;
+}
+
+/** `$sort` in BSON order (numbers of every type by value, arrays by their extreme element). */
+function $sort(coll: LazyIterator, sortKeys: unknown, _options: Options): unknown {
+  const spec = parseSort(sortKeys);
+  if (!spec) throw mongoError("Location15976", "$sort stage must have at least one sort key");
+  return coll.transform((items) => Lazy(sortDocs(items as Doc[], spec)));
+}
+
+export const BSON_PIPELINE = { $sort };

@@ -1,0 +1,219 @@
+import type { Aggregator } from "mingo/aggregator";
+import { evalExpr } from "mingo/core";
+import { compareNumbers, compareValues, typeRank } from "./compare";
+import { BSON_OPTIONS, bsonAggregator } from "./mingo-options";
+import { aggregationArithmetic, asKind, type NumKind, numKind, promote, toExact } from "./number-types";
+import { type Doc, isPlainObject } from "./paths";
+
+/**
+ * Pipeline-style updates (`[{$set: {n: {$add: ["$n", 1]}}}]`) run through mingo on JS numbers;
+ * this puts the BSON number types back the way mongod's aggregation produces them: fields a stage
+ * leaves alone keep their stored type, field references copy the referenced value's type, and
+ * arithmetic follows mongod's promotion (int32 + int32 is an int32, or an int64 on overflow; with
+ * a double it is a double…). Values of expressions it does not model are typed as the driver
+ * would send them (int32 if integral and in range, else double).
+ */
+export function runTypedPipeline(exact: Doc, stages: Doc[]): Doc {
+  let current = exact;
+  for (const stage of stages) {
+    const input = promote(current);
+    const [out] = aggregatorFor(stage).run([input]) as Doc[];
+    current = typeStageOutput(stage, { exact: current, promoted: input }, out ?? {});
+  }
+  return current;
+}
+
+const aggregators = new WeakMap<Doc, Aggregator>();
+
+function aggregatorFor(stage: Doc): Aggregator {
+  let a = aggregators.get(stage);
+  if (!a) {
+    a = bsonAggregator([stage]);
+    aggregators.set(stage, a);
+  }
+  return a;
+}
+
+interface Input {
+  exact: Doc;
+  promoted: Doc;
+}
+
+/** What a stage assigns: an expression per field, nested where the stage nests plain objects. */
+type Tree = { expr: unknown } | { fields: Map<string, Tree> };
+
+const UNTYPED = Symbol("untyped");
+
+function typeStageOutput(stage: Doc, input: Input, out: Doc): Doc {
+  const [name, spec] = Object.entries(stage)[0]!;
+  switch (name) {
+    case "$set":
+    case "$addFields":
+      return retype(out, input.exact, assignments(spec as Doc, false), input) as Doc;
+    case "$project":
+      return retype(out, input.exact, assignments(spec as Doc, true), input) as Doc;
+    case "$replaceRoot":
+      return fromExpression((spec as Doc).newRoot, out, input) as Doc;
+    case "$replaceWith":
+      return fromExpression(spec, out, input) as Doc;
+    default:
+      return retype(out, input.exact, undefined, input) as Doc;
+  }
+}
+
+function isExpressionObject(v: Doc): boolean {
+  const keys = Object.keys(v);
+  return keys.length === 0 || keys.some((k) => k.startsWith("$"));
+}
+
+function assignments(spec: Doc, projection: boolean): Tree {
+  const fields = new Map<string, Tree>();
+  for (const [path, v] of Object.entries(spec)) {
+    // Inclusion / exclusion flags of a $project leave values untouched.
+    if (projection && (typeof v === "number" || typeof v === "boolean")) continue;
+    const parts = path.split(".");
+    let node = fields;
+    for (const p of parts.slice(0, -1)) {
+      let next = node.get(p);
+      if (!next || !("fields" in next)) {
+        next = { fields: new Map() };
+        node.set(p, next);
+      }
+      node = next.fields;
+    }
+    const leaf = parts[parts.length - 1]!;
+    node.set(leaf, isPlainObject(v) && !isExpressionObject(v) ? assignments(v, projection) : { expr: v });
+  }
+  return { fields };
+}
+
+/** `out` (mingo's result) with exact numbers: from `exact` where untouched, from `tree` where assigned. */
+function retype(out: unknown, exact: unknown, tree: Tree | undefined, input: Input): unknown {
+  if (tree && "expr" in tree) return fromExpression(tree.expr, out, input);
+  const fields = tree?.fields;
+  if (Array.isArray(out)) {
+    const ex = Array.isArray(exact) ? exact : undefined;
+    return out.map((v, i) => retype(v, ex?.[i], tree, input));
+  }
+  if (isPlainObject(out)) {
+    const ex = isPlainObject(exact) ? exact : undefined;
+    const result: Doc = {};
+    for (const k of Object.keys(out)) result[k] = retype(out[k], ex?.[k], fields?.get(k), input);
+    return result;
+  }
+  if (typeRank(out) !== 3) return out;
+  if (exact !== undefined && typeRank(exact) === 3 && compareNumbers(out, exact) === 0) return exact;
+  return toExact(out);
+}
+
+function fromExpression(expr: unknown, out: unknown, input: Input): unknown {
+  const typed = typedValue(expr, input);
+  return retype(out, typed === UNTYPED ? undefined : typed, undefined, input);
+}
+
+const CONVERSIONS: Record<string, NumKind> = {
+  $toInt: "int",
+  $toLong: "long",
+  $toDouble: "double",
+  $toDecimal: "decimal",
+};
+
+/** mingo's value of an expression, for conditions and conversions (typed separately). */
+function evaluate(expr: unknown, input: Input): unknown {
+  return evalExpr(input.promoted, expr, BSON_OPTIONS as never);
+}
+
+function truthy(v: unknown): boolean {
+  return !(v === false || v === null || v === undefined || (typeRank(v) === 3 && compareNumbers(v, 0) === 0));
+}
+
+/** The exact value an expression produces, or UNTYPED where mingo's value is all there is. */
+function typedValue(expr: unknown, input: Input): unknown {
+  if (typeof expr === "number") return toExact(expr);
+  if (typeof expr === "string") return expr.startsWith("$") ? reference(expr, input) : UNTYPED;
+  if (Array.isArray(expr)) {
+    const items = expr.map((e) => typedValue(e, input));
+    return items.includes(UNTYPED) ? UNTYPED : items;
+  }
+  if (!isPlainObject(expr)) return typeRank(expr) === 3 ? expr : UNTYPED;
+  const keys = Object.keys(expr);
+  if (keys.length !== 1 || !keys[0]!.startsWith("$")) {
+    const obj: Doc = {};
+    for (const k of keys) {
+      const v = typedValue(expr[k], input);
+      if (v === UNTYPED) return UNTYPED;
+      obj[k] = v;
+    }
+    return obj;
+  }
+  const op = keys[0]!;
+  const arg = expr[op];
+  switch (op) {
+    case "$literal":
+      return toExact(arg);
+    case "$add":
+    case "$subtract":
+    case "$multiply":
+    case "$divide": {
+      const args = (Array.isArray(arg) ? arg : [arg]).map((a) => typedValue(a, input));
+      if (args.length === 0 || args.some((a) => a === UNTYPED || numKind(a) === undefined)) return UNTYPED;
+      return aggregationArithmetic(op.slice(1) as "add", args);
+    }
+    case "$sum": {
+      let args = (Array.isArray(arg) ? arg : [arg]).map((a) => typedValue(a, input));
+      if (args.includes(UNTYPED)) return UNTYPED;
+      // A single operand that is an array sums its elements.
+      if (args.length === 1 && Array.isArray(args[0])) args = args[0];
+      return aggregationArithmetic("add", [0, ...args.filter((a) => numKind(a) !== undefined)]);
+    }
+    case "$min":
+    case "$max": {
+      const args = (Array.isArray(arg) ? arg : [arg]).map((a) => typedValue(a, input));
+      if (args.includes(UNTYPED)) return UNTYPED;
+      let best: unknown = null;
+      for (const a of args) {
+        if (a === null || a === undefined) continue;
+        if (best === null || compareValues(a, best) * (op === "$max" ? 1 : -1) > 0) best = a;
+      }
+      return best;
+    }
+    case "$toInt":
+    case "$toLong":
+    case "$toDouble":
+    case "$toDecimal": {
+      const v = evaluate(expr, input);
+      return typeRank(v) === 3 ? asKind(CONVERSIONS[op]!, v) : UNTYPED;
+    }
+    case "$cond": {
+      const [c, t, e] = Array.isArray(arg) ? arg : [(arg as Doc)?.if, (arg as Doc)?.then, (arg as Doc)?.else];
+      return typedValue(truthy(evaluate(c, input)) ? t : e, input);
+    }
+    case "$ifNull": {
+      const list = Array.isArray(arg) ? arg : [arg];
+      for (const candidate of list.slice(0, -1)) {
+        const v = evaluate(candidate, input);
+        if (v !== null && v !== undefined) return typedValue(candidate, input);
+      }
+      return typedValue(list[list.length - 1], input);
+    }
+    default:
+      return UNTYPED;
+  }
+}
+
+/** `$field.path`, `$$ROOT`, `$$CURRENT…`: the exact value, when the path crosses no array. */
+function reference(expr: string, input: Input): unknown {
+  let path: string;
+  if (expr.startsWith("$$")) {
+    const m = /^\$\$(ROOT|CURRENT)(?:\.(.*))?$/.exec(expr);
+    if (!m) return UNTYPED;
+    if (m[2] === undefined) return input.exact;
+    path = m[2];
+  } else path = expr.slice(1);
+  let v: unknown = input.exact;
+  for (const part of path.split(".")) {
+    if (!isPlainObject(v)) return UNTYPED;
+    v = v[part];
+  }
+  return v === undefined ? UNTYPED : v;
+}
