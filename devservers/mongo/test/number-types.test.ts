@@ -243,10 +243,10 @@ describe("$min and $max keep the winning value with its own type", () => {
   });
 
   it("an update that changes nothing is not counted as a modification", async () => {
-    const c = await withDocs({ _id: 1, n: Long.fromNumber(5) });
+    const c = await withDocs({ _id: 1, n: Long.fromNumber(5), dec: Decimal128.fromString("1.10") });
     expect((await c.updateOne({ _id: 1 }, { $max: { n: 5 }, $inc: { m: 0 } })).modifiedCount).toBe(1);
-    expect((await c.updateOne({ _id: 1 }, { $max: { n: 5 }, $inc: { m: 0 } })).modifiedCount).toBe(0);
-    expect(await stored(c, 1)).toEqual({ _id: "int:1", n: "long:5", m: "int:0" });
+    expect((await c.updateOne({ _id: 1 }, { $max: { n: 5 }, $inc: { m: 0, dec: 0 } })).modifiedCount).toBe(0);
+    expect(await stored(c, 1)).toEqual({ _id: "int:1", n: "long:5", dec: "decimal:1.10", m: "int:0" });
   });
 });
 

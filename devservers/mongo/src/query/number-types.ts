@@ -1,6 +1,6 @@
 import { Decimal128, type Document, Double, deserialize, Int32, Long } from "bson";
 import { RAW_BSON } from "../storage/bson-doc-map";
-import { compareNumbers } from "./compare";
+import { compareNumbers, toNumber } from "./compare";
 import {
   addDec,
   type DecValue,
@@ -158,7 +158,7 @@ export function updateArithmetic(op: "add" | "mul", a: unknown, b: unknown): unk
 
 /** mongod's no-op rule for arithmetic updates: the same type and an equal value. */
 export function identicalNumbers(a: unknown, b: unknown): boolean {
-  return numKind(a) === numKind(b) && compareNumbers(a, b) === 0 && !Number.isNaN(doubleOf(a));
+  return numKind(a) === numKind(b) && compareNumbers(a, b) === 0 && !Number.isNaN(toNumber(a));
 }
 
 /** SafeNum's debug rendering, used in mongod's overflow messages: `(NumberLong)9223372036854775807`. */
