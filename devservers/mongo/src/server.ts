@@ -9,7 +9,7 @@ import { mongoError, toServerError } from "./errors";
 import type { StorageEngine } from "./storage/engine";
 import { encodeCursorReplyFrame } from "./wire/cursor-reply";
 import { frame, MessageFramer, type RawMessage } from "./wire/framing";
-import { encodeOpMsg, parseOpMsg } from "./wire/op-msg";
+import { type ExactCommandBytes, encodeOpMsg, parseOpMsg } from "./wire/op-msg";
 import { encodeOpReply, parseOpQuery } from "./wire/op-query";
 import { OP_MSG, OP_QUERY, OP_REPLY } from "./wire/opcodes";
 
@@ -120,7 +120,7 @@ export class WireServer {
     try {
       const req = parseOpMsg(msg.body);
       moreToCome = req.moreToCome;
-      reply = this.run(req.command, connectionId, req.insertBytes);
+      reply = this.run(req.command, connectionId, req.insertBytes, req.exactBytes);
     } catch (err) {
       reply = toServerError(err).toReply();
     }
@@ -135,7 +135,12 @@ export class WireServer {
   }
 
   /** Synchronous for reads; a promise when the handler is asynchronous or the journal must commit. */
-  private run(command: Document, connectionId: number, insertBytes?: Buffer[]): Document | Promise<Document> {
+  private run(
+    command: Document,
+    connectionId: number,
+    insertBytes?: Buffer[],
+    exactBytes?: ExactCommandBytes,
+  ): Document | Promise<Document> {
     const name = Object.keys(command)[0] ?? "";
     const handler = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
     if (!handler) return mongoError("CommandNotFound", `no such command: '${name}'`).toReply();
@@ -150,6 +155,7 @@ export class WireServer {
       db,
       connectionCount: () => this.sockets.size,
       insertBytes,
+      exactBytes,
     };
     let reply: Document | Promise<Document>;
     try {

@@ -5,7 +5,7 @@
  */
 import { Decimal128, Double, Int32, Long } from "mongodb";
 import { describe, expect, it } from "vitest";
-import { type AnyDoc, externalUri, serverError, setupMongo, update } from "./support";
+import { type AnyDoc, serverError, setupMongo, update } from "./support";
 
 const mongo = setupMongo();
 
@@ -346,9 +346,8 @@ describe("findAndModify returns and stores exact types", () => {
 });
 
 // These send explicit BSON wrappers whose type a plain JS number could not carry (a whole Double,
-// a small Long). The embedded server decodes commands with promoted numbers, so it only sees `2`
-// and stores what the driver sends for `2` (an int32): see FAILURES.md. They run against mongod.
-describe.skipIf(!externalUri)("explicit Double/Long/Int32 operands", () => {
+// a small Long, an Int32 where a double was stored): mongod stores the wrapper's own type.
+describe("explicit Double/Long/Int32 operands", () => {
   it("$set stores a whole Double as a double and a small Long as an int64", async () => {
     const c = await withDocs({ _id: 1, d: new Int32(1), l: new Int32(1), i: new Double(1.5) });
     await c.updateOne({ _id: 1 }, { $set: { d: new Double(2), l: Long.fromNumber(5), i: new Int32(7) } });
@@ -359,5 +358,128 @@ describe.skipIf(!externalUri)("explicit Double/Long/Int32 operands", () => {
     const c = await withDocs({ _id: 1, a: new Int32(1), b: new Int32(3) });
     await c.updateOne({ _id: 1 }, { $inc: { a: Long.fromNumber(1) }, $mul: { b: new Double(2) } });
     expect(await stored(c, 1)).toEqual({ _id: "int:1", a: "long:2", b: "double:6" });
+  });
+
+  it("$min/$max store a winning wrapper with its type; $push/$addToSet/$bit keep the operand types", async () => {
+    const c = await withDocs({
+      _id: 1,
+      lo: new Int32(3),
+      hi: new Int32(3),
+      arr: [new Int32(1)],
+      bits: new Int32(7),
+    });
+    await c.updateOne({ _id: 1 }, {
+      $min: { lo: new Double(3) },
+      $max: { hi: new Double(5) },
+      $push: { arr: { $each: [Long.fromNumber(2), new Double(3)] } },
+      $bit: { bits: { and: Long.fromNumber(5) } },
+    } as AnyDoc);
+    await c.updateOne(
+      { _id: 1 },
+      { $addToSet: { arr: { $each: [Long.fromNumber(1), Long.fromNumber(4)] } } },
+    );
+    expect(await stored(c, 1)).toEqual({
+      _id: "int:1",
+      lo: "int:3",
+      hi: "double:5",
+      arr: ["int:1", "long:2", "double:3", "long:4"],
+      bits: "long:5",
+    });
+  });
+
+  it("an upsert seeds the query's wrappers and stores $set/$setOnInsert wrappers as sent", async () => {
+    const c = mongo.db().collection<AnyDoc>("c");
+    await c.updateOne(
+      { _id: Long.fromNumber(1), k: new Double(3) },
+      { $set: { a: Long.fromNumber(2) }, $setOnInsert: { b: new Double(4), i: new Int32(5) } },
+      { upsert: true },
+    );
+    await c.replaceOne(
+      { _id: Long.fromNumber(2) },
+      { n: new Double(7), l: Long.fromNumber(8) },
+      { upsert: true },
+    );
+    expect(await stored(c, 1)).toEqual({
+      _id: "long:1",
+      k: "double:3",
+      a: "long:2",
+      b: "double:4",
+      i: "int:5",
+    });
+    expect(await stored(c, 2)).toEqual({ _id: "long:2", n: "double:7", l: "long:8" });
+  });
+
+  it("a replacement document keeps its wrappers", async () => {
+    const c = await withDocs({ _id: 1, a: 1.5 });
+    await c.replaceOne({ _id: 1 }, { a: new Double(1), b: Long.fromNumber(2), c: { d: new Double(3) } });
+    expect(await stored(c, 1)).toEqual({ _id: "int:1", a: "double:1", b: "long:2", c: { d: "double:3" } });
+  });
+
+  it("arrayFilters and positional targets receive the operand's type", async () => {
+    const c = await withDocs({
+      _id: 1,
+      arr: [
+        { k: 1, v: 1 },
+        { k: 2, v: 1 },
+      ],
+      xs: [1, 2],
+    });
+    await c.updateOne(
+      { _id: 1, xs: 2 },
+      { $set: { "arr.$[e].v": Long.fromNumber(7), "xs.$": new Double(9) } },
+      { arrayFilters: [{ "e.k": 2 }] },
+    );
+    expect(await stored(c, 1)).toEqual({
+      _id: "int:1",
+      arr: [
+        { k: "int:1", v: "int:1" },
+        { k: "int:2", v: "long:7" },
+      ],
+      xs: ["int:1", "double:9"],
+    });
+  });
+
+  it("bulkWrite (document sequence) updates, replacements and upserts keep the wrappers", async () => {
+    const c = await withDocs({ _id: 1, a: 1 }, { _id: 2, a: 1 }, { _id: 3, a: 1 }, { _id: 4, a: 1 });
+    await c.bulkWrite([
+      { updateOne: { filter: { _id: 1 }, update: { $set: { a: new Double(2) } } } },
+      { updateMany: { filter: { _id: { $in: [2, 3] } }, update: { $inc: { a: Long.fromNumber(1) } } } },
+      { replaceOne: { filter: { _id: 4 }, replacement: { a: new Double(5) } } },
+      {
+        updateOne: {
+          filter: { _id: 5 },
+          update: { $setOnInsert: { a: Long.fromNumber(6) } },
+          upsert: true,
+        },
+      },
+    ]);
+    expect(await stored(c, 1)).toEqual({ _id: "int:1", a: "double:2" });
+    expect(await stored(c, 2)).toEqual({ _id: "int:2", a: "long:2" });
+    expect(await stored(c, 3)).toEqual({ _id: "int:3", a: "long:2" });
+    expect(await stored(c, 4)).toEqual({ _id: "int:4", a: "double:5" });
+    expect(await stored(c, 5)).toEqual({ _id: "int:5", a: "long:6" });
+  });
+
+  it("findAndModify stores and returns the wrappers' types (update, replacement, upsert)", async () => {
+    const c = await withDocs({ _id: 1, a: 1 }, { _id: 2, a: 1 });
+    const after = await c.findOneAndUpdate(
+      { _id: 1 },
+      { $set: { a: new Double(2) }, $inc: { b: Long.fromNumber(3) } },
+      { returnDocument: "after", promoteValues: false },
+    );
+    expect(typed(after)).toEqual({ _id: "int:1", a: "double:2", b: "long:3" });
+    const replaced = await c.findOneAndReplace(
+      { _id: 2 },
+      { a: Long.fromNumber(4) },
+      { returnDocument: "after", promoteValues: false },
+    );
+    expect(typed(replaced)).toEqual({ _id: "int:2", a: "long:4" });
+    const upserted = await c.findOneAndUpdate(
+      { _id: new Double(3) },
+      { $setOnInsert: { a: new Int32(5), d: new Double(6) } },
+      { upsert: true, returnDocument: "after", promoteValues: false },
+    );
+    expect(typed(upserted)).toEqual({ _id: "double:3", a: "int:5", d: "double:6" });
+    expect(await stored(c, 1)).toEqual({ _id: "int:1", a: "double:2", b: "long:3" });
   });
 });

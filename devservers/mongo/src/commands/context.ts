@@ -1,4 +1,5 @@
 import type { StorageEngine } from "../storage/engine";
+import type { ExactCommandBytes } from "../wire/op-msg";
 import type { CursorStore } from "./cursor-store";
 
 export type Doc = Record<string, unknown>;
@@ -12,6 +13,8 @@ export interface CommandContext {
   connectionCount?: () => number;
   /** `insert` only: each document's BSON bytes exactly as sent. */
   insertBytes?: Buffer[];
+  /** `update` / `findAndModify` only: the request's bytes, for operands with their exact types. */
+  exactBytes?: ExactCommandBytes;
 }
 
 export type CommandHandler = (cmd: Doc, ctx: CommandContext) => Doc | Promise<Doc>;

@@ -5,6 +5,7 @@ import { type Doc, isPlainObject } from "../query/paths";
 import { compileProjection } from "../query/projection";
 import { parseSort } from "../query/sort";
 import type { CommandHandler } from "./context";
+import { exactCommand } from "./exact-operands";
 import { checkFields, collectionName, optional } from "./validate";
 import { updateOne } from "./write";
 
@@ -66,13 +67,13 @@ export const findAndModify: CommandHandler = (cmd, ctx) => {
   if (!isPlainObject(cmd.update) && !Array.isArray(cmd.update)) {
     throw mongoError("FailedToParse", "Update argument must be either an object or an array");
   }
-  const r = updateOne(ctx, name, {
-    q: query,
-    u: cmd.update,
-    upsert,
-    sort,
-    arrayFilters: cmd.arrayFilters as Doc[] | undefined,
-  });
+  const exact = exactCommand(ctx);
+  const r = updateOne(
+    ctx,
+    name,
+    { q: query, u: cmd.update, upsert, sort, arrayFilters: cmd.arrayFilters as Doc[] | undefined },
+    exact && { q: exact.query, u: exact.update },
+  );
   const lastErrorObject: Doc = {
     n: r.upsertedId !== undefined ? 1 : r.matched,
     updatedExisting: r.matched > 0,

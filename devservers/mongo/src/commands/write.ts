@@ -9,6 +9,7 @@ import { applyUpdate, parseUpdate, sameDocument, upsertDocument } from "../query
 import { decode, RAW_BSON } from "../storage/bson-doc-map";
 import type { Collection } from "../storage/collection";
 import type { CommandContext, CommandHandler } from "./context";
+import { exactUpdateStatements } from "./exact-operands";
 import { checkFields, collectionName, optional } from "./validate";
 
 const PROMOTE = { promoteLongs: true, promoteValues: true } as const;
@@ -121,14 +122,23 @@ export interface UpdateOutcome {
   after?: Doc;
 }
 
-/** One update statement against a collection (created on upsert). */
-export function updateOne(ctx: CommandContext, name: string, s: UpdateStatement): UpdateOutcome {
+/**
+ * One update statement against a collection (created on upsert). `exact` is the same statement
+ * decoded from the request bytes with exact number types: its `u` and (for the upsert seed) `q`
+ * are what gets stored.
+ */
+export function updateOne(
+  ctx: CommandContext,
+  name: string,
+  s: UpdateStatement,
+  exact?: { q?: unknown; u?: unknown },
+): UpdateOutcome {
   if (!isPlainObject(s.q))
     throw mongoError(
       "TypeMismatch",
       "BSON field 'update.updates.q' is the wrong type, expected type 'object'",
     );
-  const spec = parseUpdate(s.u);
+  const spec = parseUpdate(s.u, exact?.u);
   if (s.multi && spec.kind === "replace") {
     throw mongoError("FailedToParse", "multi update is not supported for replacement-style update");
   }
@@ -142,7 +152,7 @@ export function updateOne(ctx: CommandContext, name: string, s: UpdateStatement)
   // indexes the promoted form decoded from those bytes.
   if (targets.length === 0) {
     if (!s.upsert) return outcome;
-    const doc = upsertDocument(s.q, spec, opts);
+    const doc = upsertDocument(isPlainObject(exact?.q) ? exact.q : s.q, spec, opts);
     const bytes = serializeToBuffer(doc);
     catalog.ensureCollection(ctx.db, name).insert(decode(bytes), bytes);
     outcome.upsertedId = doc._id;
@@ -170,6 +180,7 @@ export const update: CommandHandler = (cmd, ctx) => {
   const updates = optional<unknown[]>("update", cmd, "updates", "array") ?? [];
   checkBatchSize(updates.length);
   const ordered = optional<boolean>("update", cmd, "ordered", "bool") ?? true;
+  const exact = exactUpdateStatements(ctx, updates.length);
   const errors: WriteError[] = [];
   const upserted: Doc[] = [];
   let n = 0;
@@ -183,7 +194,7 @@ export const update: CommandHandler = (cmd, ctx) => {
           throw mongoError("Location40415", `BSON field 'update.updates.${k}' is an unknown field.`);
         }
       }
-      const r = updateOne(ctx, name, s as unknown as UpdateStatement);
+      const r = updateOne(ctx, name, s as unknown as UpdateStatement, exact?.[i]);
       if (r.upsertedId !== undefined) {
         upserted.push({ index: i, _id: r.upsertedId });
         n++;

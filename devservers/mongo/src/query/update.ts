@@ -52,17 +52,28 @@ function bitOperands(arg: unknown): unknown {
   return out;
 }
 
-function exactOperands(u: Doc): Doc {
+/**
+ * `u`'s stored operands in exact form: taken from `exact` (the same update decoded from the
+ * request bytes without promotion) when there is one, else typed as the driver sends JS numbers.
+ */
+function exactOperands(u: Doc, exact: Doc | undefined): Doc {
   const out: Doc = {};
   for (const [op, fields] of Object.entries(u)) {
     const typed: Doc = {};
+    const exactFields = isPlainObject(exact?.[op]) ? (exact[op] as Doc) : undefined;
     for (const [path, arg] of Object.entries(fields as Doc)) {
-      if (STORED_OPERANDS.has(op)) typed[path] = toExact(arg);
-      else if (op === "$bit") typed[path] = bitOperands(arg);
+      const ex = exactFields?.[path];
+      if (STORED_OPERANDS.has(op)) typed[path] = ex !== undefined ? ex : toExact(arg);
+      else if (op === "$bit") typed[path] = ex !== undefined ? ex : bitOperands(arg);
       else if (op === "$push" || op === "$addToSet") {
         // The pushed values are stored; `$slice`, `$position` and `$sort` stay plain numbers.
+        const each = isPlainObject(ex) && "$each" in ex ? ex.$each : undefined;
         typed[path] =
-          isPlainObject(arg) && "$each" in arg ? { ...arg, $each: toExact(arg.$each) } : toExact(arg);
+          isPlainObject(arg) && "$each" in arg
+            ? { ...arg, $each: each !== undefined ? each : toExact(arg.$each) }
+            : ex !== undefined
+              ? ex
+              : toExact(arg);
       } else typed[path] = arg;
     }
     out[op] = typed;
@@ -70,7 +81,11 @@ function exactOperands(u: Doc): Doc {
   return out;
 }
 
-export function parseUpdate(u: unknown): UpdateSpec {
+/**
+ * `exact` is the same update decoded from the request bytes with Int32/Long/Double wrappers kept
+ * (absent: operands are typed as the driver sends plain JS numbers).
+ */
+export function parseUpdate(u: unknown, exact?: unknown): UpdateSpec {
   if (Array.isArray(u)) {
     for (const stage of u) {
       const name = isPlainObject(stage) ? Object.keys(stage)[0] : undefined;
@@ -92,7 +107,7 @@ export function parseUpdate(u: unknown): UpdateSpec {
         );
       }
     }
-    return { kind: "replace", doc: toExact(u) };
+    return { kind: "replace", doc: isPlainObject(exact) ? exact : toExact(u) };
   }
   const paths: string[] = [];
   for (const k of keys) {
@@ -115,7 +130,7 @@ export function parseUpdate(u: unknown): UpdateSpec {
     }
   }
   checkConflicts(paths);
-  return { kind: "operators", ops: exactOperands(u) };
+  return { kind: "operators", ops: exactOperands(u, isPlainObject(exact) ? exact : undefined) };
 }
 
 function checkConflicts(paths: string[]): void {

@@ -20,7 +20,15 @@ export interface OpMsgRequest {
   command: Document;
   /** For `insert`: each document's BSON bytes exactly as sent (number types included). */
   insertBytes?: Buffer[];
+  /** For `update` and `findAndModify`: the request's bytes, so operands keep their exact types. */
+  exactBytes?: ExactCommandBytes;
   moreToCome: boolean;
+}
+
+/** A command's kind-0 body and its kind-1 `updates` documents, as sent (subarrays, no copies). */
+export interface ExactCommandBytes {
+  body: Buffer;
+  updates: Buffer[];
 }
 
 export function parseOpMsg(body: Buffer): OpMsgRequest {
@@ -31,6 +39,7 @@ export function parseOpMsg(body: Buffer): OpMsgRequest {
   let body0: Buffer | undefined;
   const sequences: [string, Document[]][] = [];
   const sequenceBytes: Buffer[] = [];
+  const updateBytes: Buffer[] = [];
   while (offset < end) {
     const kind = body[offset++];
     if (kind === 0) {
@@ -51,6 +60,7 @@ export function parseOpMsg(body: Buffer): OpMsgRequest {
         const bytes = body.subarray(p, p + docSize);
         docs.push(deserialize(bytes, DESERIALIZE_OPTIONS));
         if (identifier === "documents") sequenceBytes.push(bytes);
+        else if (identifier === "updates") updateBytes.push(bytes);
         p += docSize;
       }
       sequences.push([identifier, docs]);
@@ -61,7 +71,11 @@ export function parseOpMsg(body: Buffer): OpMsgRequest {
   }
   if (!command || !body0) throw new Error("OP_MSG without a body section");
   let insertBytes: Buffer[] | undefined;
-  if (Object.keys(command)[0] === "insert") {
+  let exactBytes: ExactCommandBytes | undefined;
+  const name = Object.keys(command)[0];
+  if (name === "update" || name === "findAndModify" || name === "findandmodify") {
+    exactBytes = { body: body0, updates: updateBytes };
+  } else if (name === "insert") {
     let inBody: Buffer[] = [];
     if (Array.isArray(command.documents)) {
       // Sliced from the request as sent; re-encoded from the exact form only if that fails.
@@ -75,7 +89,7 @@ export function parseOpMsg(body: Buffer): OpMsgRequest {
     const existing = command[identifier];
     command[identifier] = Array.isArray(existing) ? [...existing, ...docs] : docs;
   }
-  return { flags, command, insertBytes, moreToCome: (flags & MSG_MORE_TO_COME) !== 0 };
+  return { flags, command, insertBytes, exactBytes, moreToCome: (flags & MSG_MORE_TO_COME) !== 0 };
 }
 
 const FLAGS_AND_KIND0 = Buffer.alloc(5); // flags 0, then section kind 0
