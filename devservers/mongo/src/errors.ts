@@ -40,6 +40,7 @@ const CODES = {
   CannotCreateIndex: 67,
   InvalidPipelineOperator: 168,
   Location40324: 40324,
+  Location40573: 40573,
   Location40415: 40415,
   Location40414: 40414,
   DuplicateKey: 11000,

@@ -442,6 +442,14 @@ describe("aggregation expressions", () => {
 });
 
 describe("aggregate errors", () => {
+  it("refuses change streams as a standalone mongod does (40573)", async () => {
+    const stream = mongo.db().collection("c").watch();
+    const err = await serverError(stream.tryNext());
+    await stream.close();
+    expect(err.code).toBe(40573);
+    expect(err.message).toBe("The $changeStream stage is only supported on replica sets");
+  });
+
   it("rejects an unknown stage (40324)", async () => {
     const c = await seeded();
     const err = await serverError(c.aggregate([{ $frob: {} }]).toArray());

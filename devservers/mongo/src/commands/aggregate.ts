@@ -70,6 +70,10 @@ export const aggregate: CommandHandler = (cmd, ctx) => {
       if (name === "$out" || name === "$merge") {
         throw mongoError("NotImplemented", `${name} is not supported by this server`);
       }
+      // A standalone mongod's answer, which applications test for to fall back to polling.
+      if (name === "$changeStream") {
+        throw mongoError("Location40573", "The $changeStream stage is only supported on replica sets");
+      }
       throw mongoError("Location40324", `Unrecognized pipeline stage name: '${name}'`);
     }
     return { s, i };
