@@ -3,9 +3,9 @@
  * that answers through an index equal the answers of a collection scan. Where the server supports
  * `explain`, also that equality, range and sort on an index prefix use the index.
  */
-import { type Collection, type Document, Double, Long, MongoServerError } from "mongodb";
+import { type Collection, Decimal128, type Document, Double, Int32, Long, MongoServerError } from "mongodb";
 import { describe, expect, it } from "vitest";
-import { serverError, setupMongo, update } from "./support";
+import { type AnyDoc, serverError, setupMongo, update } from "./support";
 
 const mongo = setupMongo();
 
@@ -52,6 +52,48 @@ describe("unique indexes", () => {
     const update = await serverError(c.updateOne({ status: "draft" }, { $set: { status: "live" } }));
     expect(update.code).toBe(11000);
     expect(await c.countDocuments({ status: "live" })).toBe(1);
+  });
+
+  it("a partial filter with $type tells int32 from int64, also after an update changes the type", async () => {
+    const c = mongo.db().collection<AnyDoc>("c");
+    await c.createIndex({ k: 1 }, { unique: true, partialFilterExpression: { n: { $type: "long" } } });
+    await c.insertMany([
+      { _id: 1, k: 1, n: new Int32(1) },
+      { _id: 2, k: 1, n: 1.5 },
+      { _id: 3, k: 1, n: Long.fromNumber(1) },
+    ]);
+    expect((await serverError(c.insertOne({ _id: 4, k: 1, n: Long.fromNumber(2) }))).code).toBe(11000);
+    await c.insertOne({ _id: 5, k: 1, n: new Double(2) });
+    const err = await serverError(c.updateOne({ _id: 1 }, { $set: { n: Long.fromNumber(7) } }));
+    expect(err.code).toBe(11000);
+    expect(err.keyValue).toEqual({ k: 1 });
+    await c.updateOne({ _id: 3 }, { $set: { n: new Int32(1) } });
+    await c.updateOne({ _id: 1 }, { $set: { n: Long.fromNumber(7) } });
+    expect(await c.countDocuments({ n: { $type: "long" } })).toBe(1);
+  });
+
+  it("a partial filter compares Decimal128 bounds by exact value, as a query does", async () => {
+    const c = mongo.db().collection<AnyDoc>("c");
+    await c.createIndex(
+      { k: 1 },
+      { unique: true, partialFilterExpression: { d: { $gt: Decimal128.fromString("0.1") } } },
+    );
+    // Equal to the bound: outside the index, so the same key is allowed twice.
+    await c.insertMany([
+      { _id: 1, k: 1, d: Decimal128.fromString("0.1") },
+      { _id: 2, k: 1, d: Decimal128.fromString("0.100") },
+      { _id: 3, k: 1, d: 0.05 },
+    ]);
+    // The double 0.1 is 0.1000000000000000055…, above the decimal 0.1: it is indexed.
+    await c.insertOne({ _id: 4, k: 1, d: 0.1 });
+    expect((await serverError(c.insertOne({ _id: 5, k: 1, d: Decimal128.fromString("0.2") }))).code).toBe(
+      11000,
+    );
+    await c.insertOne({ _id: 6, k: 2, d: Decimal128.fromString("0.1000000000000000000000000000000001") });
+    expect((await serverError(c.insertOne({ _id: 7, k: 2, d: Long.fromNumber(3) }))).code).toBe(11000);
+    expect((await c.find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id)).toEqual([
+      1, 2, 3, 4, 6,
+    ]);
   });
 
   it("compound unique rejects only the same combination", async () => {

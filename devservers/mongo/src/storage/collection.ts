@@ -74,7 +74,7 @@ export class Collection {
   put(doc: Doc, opts: { replay?: boolean; bytes?: Buffer } = {}): void {
     const id = encodeKey(doc._id);
     const old = this.docs.get(id);
-    const newKeys = this.indexes.map((ix) => ix.keysOf(doc));
+    const newKeys = this.indexes.map((ix) => ix.keysOf(doc, opts.bytes));
     if (!opts.replay) {
       this.indexes.forEach((ix, i) => {
         if (ix.name === "_id_") return;

@@ -1,6 +1,7 @@
-import { Query } from "mingo";
 import { compareValues, encodeKey } from "../query/compare";
+import { compileFilter, type Matcher } from "../query/filter";
 import { type Doc, valuesAtPath } from "../query/paths";
+import { RAW_BSON } from "./bson-doc-map";
 import { SortedList } from "./sorted-list";
 
 export interface IndexSpec {
@@ -31,7 +32,7 @@ export class IndexStore {
   private readonly single: boolean;
   multikey = false;
   private readonly sorted: SortedList<IndexEntry>;
-  private readonly partial?: Query;
+  private readonly partial?: Matcher;
 
   /**
    * Set for the `_id` index: equality on `_id` is served by the collection's own map, so the
@@ -44,7 +45,8 @@ export class IndexStore {
     this.directions = this.fields.map((f) => (spec.key[f] === -1 ? -1 : 1));
     this.unique = spec.unique === true;
     this.single = this.fields.length === 1;
-    if (spec.partialFilterExpression) this.partial = new Query(spec.partialFilterExpression);
+    // The query matcher, so `$type`, Decimal128 and int64 bounds decide membership as in a find.
+    if (spec.partialFilterExpression) this.partial = compileFilter(spec.partialFilterExpression);
     this.sorted = new SortedList(
       (a, b) => this.compareStored(a.key, b.key) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
     );
@@ -54,9 +56,25 @@ export class IndexStore {
     return this.spec.name;
   }
 
-  /** The key tuples a document contributes (none when sparse/partial rules exclude it). */
-  keysOf(doc: Doc): unknown[][] {
-    if (this.partial && !this.partial.test(doc)) return [];
+  private inPartial(doc: Doc, bytes: Buffer | undefined): boolean {
+    const partial = this.partial!;
+    const raw = (doc as { [RAW_BSON]?: Buffer })[RAW_BSON] ?? bytes;
+    if (!raw) return partial.test(doc);
+    const decided = partial.testRaw?.(raw);
+    if (decided !== undefined) return decided;
+    if (!(RAW_BSON in doc)) {
+      // `$type` finds the exact number types through the stored bytes a document is marked with.
+      Object.defineProperty(doc, RAW_BSON, { value: raw, enumerable: false, configurable: true });
+    }
+    return partial.test(doc);
+  }
+
+  /**
+   * The key tuples a document contributes (none when sparse/partial rules exclude it). `bytes`:
+   * the document's stored BSON when `doc` does not carry it, for the partial filter's exact types.
+   */
+  keysOf(doc: Doc, bytes?: Buffer): unknown[][] {
+    if (this.partial && !this.inPartial(doc, bytes)) return [];
     if (this.single && !this.spec.sparse) {
       // The common case without the tuple cross-product: one field, usually one value.
       const vals = valuesAtPath(doc, this.fields[0]!);
