@@ -86,6 +86,22 @@ describe("Decimal128 in query comparisons", () => {
   });
 });
 
+describe("Decimal128 in an $elemMatch projection", () => {
+  it("compares elements by exact value, as the query does", async () => {
+    const c = mongo.db().collection<AnyDoc>("c");
+    await c.insertOne({ _id: 1, items: [{ p: D("0.1") }, { p: 0.2 }, { p: D("0.3") }, { p: 0.3 }] });
+    const projected = (elemMatch: AnyDoc) =>
+      c.findOne({ _id: 1 }, { projection: { items: { $elemMatch: elemMatch } } });
+    expect(await projected({ p: { $gt: D("0.25") } })).toEqual({ _id: 1, items: [{ p: D("0.3") }] });
+    expect(await projected({ p: { $gt: 0.15 } })).toEqual({ _id: 1, items: [{ p: 0.2 }] });
+    expect(await projected({ p: D("0.30") })).toEqual({ _id: 1, items: [{ p: D("0.3") }] });
+    // The double 0.2 is not the decimal 0.2; 0.1 as a double is above the decimal 0.1.
+    expect(await projected({ p: D("0.2") })).toEqual({ _id: 1 });
+    expect(await projected({ p: { $lte: 0.1 } })).toEqual({ _id: 1, items: [{ p: D("0.1") }] });
+    expect(await projected({ p: { $gte: 0.1, $lt: D("0.2") } })).toEqual({ _id: 1 });
+  });
+});
+
 describe("Decimal128 in aggregation", () => {
   async function groups() {
     const c = mongo.db().collection<AnyDoc>("c");

@@ -124,6 +124,33 @@ describe("$type in every command that takes a filter", () => {
     expect(later.map((d) => d._id)).toEqual([2, 3]);
   });
 
+  it("an $elemMatch projection picks the first element of the stored type (find, findAndModify)", async () => {
+    const c = mongo.db().collection<AnyDoc>("c");
+    await c.insertOne({
+      _id: 1,
+      arr: [new Int32(1), Long.fromNumber(2), new Double(3), Decimal128.fromString("4"), Long.fromNumber(5)],
+      items: [{ q: new Int32(1) }, { q: new Double(2) }, { q: Long.fromNumber(3) }],
+    });
+    const projected = (projection: AnyDoc) => c.findOne({ _id: 1 }, { projection });
+    expect(await projected({ arr: { $elemMatch: { $type: "long" } } })).toEqual({ _id: 1, arr: [2] });
+    expect(await projected({ arr: { $elemMatch: { $type: "double" } } })).toEqual({ _id: 1, arr: [3] });
+    expect(await projected({ arr: { $elemMatch: { $type: "decimal" } } })).toEqual({
+      _id: 1,
+      arr: [Decimal128.fromString("4")],
+    });
+    expect(await projected({ items: { $elemMatch: { q: { $type: ["long", "double"] } } } })).toEqual({
+      _id: 1,
+      items: [{ q: 2 }],
+    });
+    expect(await projected({ arr: { $elemMatch: { $type: "string" } } })).toEqual({ _id: 1 });
+    const found = await c.findOneAndUpdate(
+      { _id: 1 },
+      { $set: { t: 1 } },
+      { projection: { items: { $elemMatch: { q: { $type: "long" } } } } },
+    );
+    expect(found).toEqual({ _id: 1, items: [{ q: 3 }] });
+  });
+
   it("$pull conditions and arrayFilters see the stored element types", async () => {
     const c = mongo.db().collection<AnyDoc>("c");
     await c.insertOne({

@@ -1,6 +1,6 @@
 import { mongoError } from "../errors";
 import { runQuery } from "../query/execute";
-import { exactStored, promote } from "../query/number-types";
+import { exactStored, linkTwins, promote } from "../query/number-types";
 import { type Doc, isPlainObject } from "../query/paths";
 import { compileProjection } from "../query/projection";
 import { parseSort } from "../query/sort";
@@ -44,7 +44,10 @@ export const findAndModify: CommandHandler = (cmd, ctx) => {
   const shape = (exact: Doc | undefined) => {
     if (!exact) return null;
     if (!project) return exact;
-    return project(picksOnly ? exact : promote(exact));
+    if (picksOnly) return project(exact);
+    const promoted = promote(exact);
+    linkTwins(promoted, exact); // for `$type` inside an `$elemMatch` projection
+    return project(promoted);
   };
 
   if (remove) {

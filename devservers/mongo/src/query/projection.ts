@@ -1,6 +1,9 @@
-import { Aggregator, Query } from "mingo";
+import { Aggregator } from "mingo";
 import { mongoError, toServerError } from "../errors";
+import { needsExactTypes } from "./bson-type";
+import { compileFilter } from "./filter";
 import { MINGO_OPTIONS } from "./mingo-options";
+import { exactStored, exactTwin, linkTwins } from "./number-types";
 import { type Doc, isPlainObject } from "./paths";
 import { positionalIndex } from "./update-operators";
 
@@ -121,6 +124,15 @@ function viaMingo(projection: Doc): Projector {
   };
 }
 
+/** The exact (unpromoted) elements of `doc[field]`: linked to it, or decoded from its stored bytes. */
+function exactArray(doc: Doc, field: string): unknown[] | undefined {
+  const arr = doc[field];
+  const twin = Array.isArray(arr) ? exactTwin(arr) : undefined;
+  if (Array.isArray(twin)) return twin;
+  const stored = exactStored(doc)?.[field];
+  return Array.isArray(stored) ? stored : undefined;
+}
+
 export function idFirst(doc: Doc): Doc {
   if (!("_id" in doc) || Object.keys(doc)[0] === "_id") return doc;
   const { _id, ...rest } = doc;
@@ -146,13 +158,21 @@ function withFindOperators(entries: [string, unknown][], query: Doc): Projector 
       });
     } else if (isPlainObject(v) && "$elemMatch" in v) {
       flags[field] = 1;
-      const q = new Query({ [field]: { $elemMatch: v.$elemMatch } }, MINGO_OPTIONS);
-      after.push((out) => {
+      // The find filter's matcher: numbers of every type by value, `$type` on the stored types.
+      const filter = { [field]: { $elemMatch: v.$elemMatch } };
+      const matcher = compileFilter(filter);
+      const exactTypes = needsExactTypes(filter);
+      after.push((out, doc) => {
         const arr = out[field];
         if (!Array.isArray(arr)) return;
-        const hit = arr.find((el) => q.test({ [field]: [el] }));
-        if (hit === undefined) delete out[field];
-        else out[field] = [hit];
+        const exact = exactTypes ? exactArray(doc, field) : undefined;
+        const hit = arr.findIndex((el, i) => {
+          const probe = { [field]: [el] };
+          if (exact) linkTwins(probe, { [field]: [exact[i]] });
+          return matcher.test(probe);
+        });
+        if (hit < 0) delete out[field];
+        else out[field] = [arr[hit]];
       });
     } else if (isPlainObject(v) && "$slice" in v) {
       const sl = v.$slice;
