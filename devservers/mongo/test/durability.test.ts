@@ -189,6 +189,56 @@ describe("durability", () => {
     }
   }, 300_000);
 
+  it("keeps an acknowledged renameCollection across kill -9, before and after a compaction", async () => {
+    const dbpath = await tempDir();
+    let server = await start(dbpath);
+    let client = await connect(server.uri);
+    const db = () => client.db("app");
+    const src = db().collection<AnyDoc>("src");
+    await src.insertMany(
+      Array.from({ length: 50 }, (_, i) => ({ _id: i, email: `u${i}@x`, at: new Date() })),
+    );
+    await src.createIndex({ email: 1 }, { unique: true });
+    await src.createIndex({ at: 1 }, { expireAfterSeconds: 3600 });
+    await db()
+      .collection("dst")
+      .insertOne({ _id: "replaced" as never });
+    const indexes = await src.indexes();
+    const kill = async () => {
+      await client.close(true);
+      process.kill(server.pid, "SIGKILL");
+      expect((await server.exited).signal).toBe("SIGKILL");
+      server = await start(dbpath);
+      client = await connect(server.uri);
+    };
+    const names = async () =>
+      (await db().listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort();
+
+    // Killed right after the acknowledgement: the rename exists only in the journal.
+    await src.rename("dst", { dropTarget: true });
+    await kill();
+    expect(await names()).toEqual(["dst"]);
+    expect(await db().collection("dst").countDocuments()).toBe(50);
+    expect(await db().collection("dst").indexes()).toEqual(indexes);
+
+    // Start-up compacted the journal into snapshots; rename again, then kill again.
+    await db().collection("dst").rename("final");
+    await kill();
+    expect(await names()).toEqual(["final"]);
+    expect(await db().collection("final").indexes()).toEqual(indexes);
+    const dup = await db()
+      .collection<AnyDoc>("final")
+      .insertOne({ email: "u1@x" })
+      .catch((e: unknown) => e);
+    expect((dup as MongoServerError).code).toBe(11000);
+    await client.close();
+    expect((await server.stop("SIGTERM")).code).toBe(0);
+    server = await start(dbpath);
+    client = await connect(server.uri);
+    expect(await names()).toEqual(["final"]);
+    expect(await db().collection("final").countDocuments()).toBe(50);
+  }, 120_000);
+
   it("keeps data across stop() and startMongo() on the same dbpath, on 127.0.0.1 by default", async () => {
     const dbpath = await tempDir();
     const first = await startMongo({ dbpath, quiet: true });

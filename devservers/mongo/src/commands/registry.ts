@@ -6,6 +6,7 @@ import { explain } from "./explain";
 import { findAndModify } from "./find-and-modify";
 import * as indexes from "./indexes";
 import * as read from "./read";
+import { renameCollection } from "./rename";
 import * as write from "./write";
 
 /** Command name (first key of the command document) → handler. Names are case-sensitive. */
@@ -44,6 +45,7 @@ export const COMMANDS: Record<string, CommandHandler> = {
   distinct: read.distinct,
   aggregate,
   explain,
+  renameCollection,
 };
 
 /** Commands that change data: their reply waits for the journal to be durable. */
@@ -59,4 +61,5 @@ export const WRITE_COMMANDS = new Set([
   "createIndexes",
   "dropIndexes",
   "deleteIndexes",
+  "renameCollection",
 ]);

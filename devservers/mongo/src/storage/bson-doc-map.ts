@@ -67,4 +67,8 @@ export class BsonDocMap {
   rawValues(): IterableIterator<Buffer> {
     return this.map.values();
   }
+
+  rawEntries(): IterableIterator<[string, Buffer]> {
+    return this.map.entries();
+  }
 }

@@ -67,6 +67,49 @@ describe("storage engine recovery", () => {
   });
 });
 
+describe("rename and index changes", () => {
+  it("replays a rename (with a replaced target) and keeps it through later compactions", async () => {
+    const dbpath = tempDir();
+    const a = StorageEngine.open(dbpath);
+    const src = a.catalog.ensureCollection("app", "src");
+    src.addIndex(spec);
+    src.addIndex({ v: 2, key: { at: 1 }, name: "at_1", expireAfterSeconds: 60 });
+    src.insert({ _id: 1, email: "a@x" });
+    a.catalog.ensureCollection("app", "dst").insert({ _id: 9, old: true });
+    await a.compact(); // both names now live in snapshots, not only in the journal
+    const uuid = src.uuid;
+    a.catalog.renameCollection("app", "src", "app", "dst");
+    a.catalog.collection("app", "dst")!.insert({ _id: 2, email: "b@x" });
+    a.catalog.ensureCollection("app", "src").insert({ _id: 3, reborn: true });
+    a.catalog.modifyIndex(a.catalog.collection("app", "dst")!, "at_1", {
+      expireAfterSeconds: 5,
+      hidden: true,
+    });
+    await a.commit();
+    // No close(): a crash with the rename only in the journal.
+
+    for (let open = 0; open < 2; open++) {
+      const b = StorageEngine.open(dbpath);
+      const dst = b.catalog.collection("app", "dst")!;
+      expect([...dst.docs.values()]).toEqual([
+        { _id: 1, email: "a@x" },
+        { _id: 2, email: "b@x" },
+      ]);
+      expect(dst.uuid).toEqual(uuid);
+      expect(dst.indexes.map((i) => i.spec)).toEqual([
+        { v: 2, key: { _id: 1 }, name: "_id_" },
+        spec,
+        { v: 2, key: { at: 1 }, name: "at_1", expireAfterSeconds: 5, hidden: true },
+      ]);
+      expect(() => dst.insert({ _id: 4, email: "a@x" })).toThrow(/E11000/);
+      expect([...b.catalog.collection("app", "src")!.docs.values()]).toEqual([{ _id: 3, reborn: true }]);
+      // The second open starts from the snapshots the first one compacted into, with no journal.
+      await b.commit();
+      if (open === 0) expect(fs.statSync(path.join(dbpath, "journal.3.wal")).size).toBe(0);
+    }
+  });
+});
+
 describe("dbpath lock", () => {
   it("refuses a second server on a dbpath held by a running process, and frees it on close", async () => {
     const dbpath = tempDir();

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { type Binary, type Document, deserialize } from "bson";
 import type { Doc } from "../query/paths";
-import { Catalog, type CatalogSink } from "./catalog";
+import { Catalog, type CatalogSink, type IndexChanges } from "./catalog";
 import { lockDbpath } from "./dbpath-lock";
 import type { IndexSpec } from "./index-store";
 import { Journal, readJournal } from "./journal";
@@ -93,6 +93,18 @@ export class StorageEngine implements CatalogSink {
         const [db, name] = splitNs(r.ns);
         const coll = c.ensureCollection(db, name);
         if (!coll.findIndex(r.spec.name)) coll.addIndex(r.spec, { replay: true });
+        break;
+      }
+      case "rename": {
+        // Absent source: the rename is already in the state replayed so far; nothing to redo.
+        const [db, name] = splitNs(r.from);
+        if (c.collection(db, name)) c.renameCollection(db, name, r.toDb, r.toName, r.uuid);
+        break;
+      }
+      case "ixMod": {
+        const [db, name] = splitNs(r.ns);
+        const coll = c.collection(db, name);
+        if (coll) c.modifyIndex(coll, r.name, r.changes);
         break;
       }
       case "dropIx": {
@@ -202,5 +214,11 @@ export class StorageEngine implements CatalogSink {
   }
   dropDatabase(db: string): void {
     this.journal.append({ t: "dropDb", db });
+  }
+  renameCollection(from: string, toDb: string, toName: string, uuid: Binary): void {
+    this.journal.append({ t: "rename", from, toDb, toName, uuid });
+  }
+  modifyIndex(ns: string, name: string, changes: IndexChanges): void {
+    this.journal.append({ t: "ixMod", ns, name, changes });
   }
 }
