@@ -2,7 +2,7 @@
  * Decimal128 is a number like the others: equal to an int, long or double of exactly the same
  * value, ordered among them, and counted by $sum/$avg/$min/$max. Values come back as stored.
  */
-import { Decimal128, Int32, Long } from "mongodb";
+import { Decimal128, Double, Int32, Long } from "mongodb";
 import { describe, expect, it } from "vitest";
 import { type AnyDoc, setupMongo } from "./support";
 
@@ -130,6 +130,46 @@ describe("Decimal128 in aggregation", () => {
     expect(Number(a?.sum.toString())).toBe(6);
     expect(a?.avg).toBeInstanceOf(Decimal128);
     expect(Number(a?.avg.toString())).toBe(2);
+  });
+
+  it("$group puts numbers of equal value in one group, keyed by the first value seen", async () => {
+    const c = mongo.db().collection<AnyDoc>("c");
+    await c.insertMany([
+      { _id: 1, v: D("1"), o: { k: D("2.0") } },
+      { _id: 2, v: Long.fromNumber(1), o: { k: 2 } },
+      { _id: 3, v: new Int32(1), o: { k: Long.fromNumber(2) } },
+      { _id: 4, v: new Double(1), o: { k: 2.5 } },
+      { _id: 5, v: 2, o: { k: D("2.50") } },
+      { _id: 6, v: D("1.00"), o: { k: "2" } },
+      { _id: 7, v: 0.1, o: { k: null } },
+      { _id: 8, v: D("0.1"), o: { k: null } },
+    ]);
+    const byValue = await c
+      .aggregate([
+        { $sort: { _id: 1 } },
+        { $group: { _id: "$v", ids: { $push: "$_id" } } },
+        { $sort: { ids: 1 } },
+      ])
+      .toArray();
+    expect(byValue).toEqual([
+      { _id: D("1"), ids: [1, 2, 3, 4, 6] },
+      { _id: 2, ids: [5] },
+      { _id: 0.1, ids: [7] },
+      { _id: D("0.1"), ids: [8] },
+    ]);
+    const byObject = await c
+      .aggregate([
+        { $sort: { _id: 1 } },
+        { $group: { _id: { k: "$o.k" }, n: { $sum: 1 } } },
+        { $sort: { n: -1, "_id.k": 1 } },
+      ])
+      .toArray();
+    expect(byObject).toEqual([
+      { _id: { k: D("2.0") }, n: 3 },
+      { _id: { k: null }, n: 2 },
+      { _id: { k: 2.5 }, n: 2 },
+      { _id: { k: "2" }, n: 1 },
+    ]);
   });
 
   it("$min and $max pick decimals by value and return them as stored", async () => {

@@ -3,9 +3,10 @@ import { evalExpr } from "mingo/core";
 import { Lazy } from "mingo/lazy";
 import * as accumulatorOps from "mingo/operators/accumulator";
 import * as expressionOps from "mingo/operators/expression";
+import * as pipelineOps from "mingo/operators/pipeline";
 import type { Options } from "mingo/types";
 import { mongoError } from "../errors";
-import { compareValues, typeRank } from "./compare";
+import { compareValues, encodeKey, typeRank } from "./compare";
 import { addDec, decOfBigInt, decOfDoubleForArithmetic, divDec, parseDecimal, toDecimal128 } from "./decimal";
 import { aggregationArithmetic, promote } from "./number-types";
 import type { Doc } from "./paths";
@@ -108,7 +109,11 @@ function comparison(test: (c: number) => unknown, original: ExpressionFn): Expre
   };
 }
 
+/** Internal expression that computes a `$group` key (see `$group` below). */
+const GROUP_KEY = "$__bsonGroupKey";
+
 export const BSON_EXPRESSIONS = {
+  [GROUP_KEY]: (obj: Obj, arg: unknown, options: Options) => groupKey(obj, arg, options),
   $add: arithmetic("add", expressionOps.$add as ExpressionFn),
   $subtract: arithmetic("subtract", expressionOps.$subtract as ExpressionFn),
   $multiply: arithmetic("multiply", expressionOps.$multiply as ExpressionFn),
@@ -133,4 +138,28 @@ function $sort(coll: LazyIterator, sortKeys: unknown, _options: Options): unknow
   return coll.transform((items) => Lazy(sortDocs(items as Doc[], spec)));
 }
 
-export const BSON_PIPELINE = { $sort };
+/**
+ * The `_id` of a document's group: the first value seen that mongod considers equal to it
+ * (`Decimal128("1")`, `Long(1)`, `1` and `1.0` are one group, keyed by whichever came first).
+ */
+const groupKey: ExpressionFn = (obj, arg, options) => {
+  const { expr, seen } = arg as { expr: unknown; seen: Map<string, unknown> };
+  const value = evalExpr(obj, expr, options) ?? null;
+  const k = encodeKey(value);
+  const first = seen.get(k);
+  if (first !== undefined || seen.has(k)) return first;
+  seen.set(k, value);
+  return value;
+};
+
+type PipelineFn = (coll: LazyIterator, expr: unknown, options: Options) => unknown;
+
+/** mingo's `$group` with keys grouped by BSON value equality instead of its own hashing. */
+const $group: PipelineFn = (coll, expr, options) => {
+  const spec = expr as Obj;
+  if (!("_id" in spec)) return (pipelineOps.$group as PipelineFn)(coll, spec, options);
+  const keyed = { ...spec, _id: { [GROUP_KEY]: { expr: spec._id, seen: new Map<string, unknown>() } } };
+  return (pipelineOps.$group as PipelineFn)(coll, keyed, options);
+};
+
+export const BSON_PIPELINE = { $sort, $group };
