@@ -9,6 +9,7 @@ import { idFirst } from "../query/projection";
 import { parseSort, type SortSpec } from "../query/sort";
 import type { CommandHandler } from "./context";
 import { checkPipeline, expandCount } from "./pipeline-check";
+import { collStatsPipeline } from "./stats";
 import { checkFields, optional } from "./validate";
 
 const STAGES = new Set([
@@ -30,6 +31,7 @@ const STAGES = new Set([
   "$replaceWith",
   "$bucket",
   "$sample",
+  "$collStats",
 ]);
 
 export const aggregate: CommandHandler = (cmd, ctx) => {
@@ -79,6 +81,18 @@ export const aggregate: CommandHandler = (cmd, ctx) => {
     return { s, i };
   });
   checkPipeline(stages.map((x) => x.s as Doc));
+  if (stages.some((x) => x.i > 0 && "$collStats" in (x.s as Doc))) {
+    throw mongoError("Location40602", "$collStats is only valid as the first stage in a pipeline");
+  }
+  if (stages[0] && "$collStats" in (stages[0].s as Doc)) {
+    const rest = stages.slice(1).map((x) => x.s as Doc);
+    const docs = collStatsPipeline(ctx, cmd.aggregate, (stages[0].s as Doc).$collStats, rest);
+    return ctx.cursors.firstBatch(
+      `${ctx.db}.${cmd.aggregate}`,
+      docs,
+      optional("aggregate", cursor, "batchSize", "number"),
+    );
+  }
   const coll = ctx.engine.catalog.collection(ctx.db, cmd.aggregate);
 
   // Leading $match/$sort/$skip/$limit run through the query planner so indexes serve them.

@@ -7,6 +7,7 @@ import { findAndModify } from "./find-and-modify";
 import * as indexes from "./indexes";
 import * as read from "./read";
 import { renameCollection } from "./rename";
+import * as stats from "./stats";
 import * as write from "./write";
 
 /** Command name (first key of the command document) → handler. Names are case-sensitive. */
@@ -46,6 +47,10 @@ export const COMMANDS: Record<string, CommandHandler> = {
   aggregate,
   explain,
   renameCollection,
+  dbStats: stats.dbStats,
+  dbstats: stats.dbStats,
+  collStats: stats.collStats,
+  collstats: stats.collStats,
 };
 
 /** Commands that change data: their reply waits for the journal to be durable. */
