@@ -1,5 +1,6 @@
 import * as admin from "./admin";
 import { aggregate } from "./aggregate";
+import { collMod } from "./coll-mod";
 import * as collections from "./collections";
 import type { CommandHandler } from "./context";
 import { explain } from "./explain";
@@ -51,6 +52,7 @@ export const COMMANDS: Record<string, CommandHandler> = {
   dbstats: stats.dbStats,
   collStats: stats.collStats,
   collstats: stats.collStats,
+  collMod,
 };
 
 /** Commands that change data: their reply waits for the journal to be durable. */
@@ -67,4 +69,5 @@ export const WRITE_COMMANDS = new Set([
   "dropIndexes",
   "deleteIndexes",
   "renameCollection",
+  "collMod",
 ]);
