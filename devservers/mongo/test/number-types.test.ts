@@ -483,3 +483,68 @@ describe("explicit Double/Long/Int32 operands", () => {
     expect(await stored(c, 1)).toEqual({ _id: "int:1", a: "double:2", b: "long:3" });
   });
 });
+
+describe("aggregation output keeps mongod's number types", () => {
+  it("$addFields: untouched fields as stored, arithmetic promoted like mongod, $type names the stored type", async () => {
+    const c = await withDocs({
+      _id: 1,
+      l: Long.fromNumber(5),
+      i: new Int32(2),
+      d: new Double(2),
+      dec: Decimal128.fromString("1.5"),
+    });
+    const [out] = await c
+      .aggregate(
+        [
+          {
+            $addFields: {
+              a: { $add: ["$l", 1] },
+              b: { $multiply: ["$i", 2] },
+              c: { $add: ["$d", 1] },
+              e: { $add: ["$i", "$dec"] },
+              big: { $multiply: ["$i", 2147483647] },
+              t: { $type: "$l" },
+              td: { $type: "$d" },
+              tdec: { $type: "$dec" },
+            },
+          },
+        ],
+        { promoteValues: false },
+      )
+      .toArray();
+    expect(typed(out)).toEqual({
+      _id: "int:1",
+      l: "long:5",
+      i: "int:2",
+      d: "double:2",
+      dec: "decimal:1.5",
+      a: "long:6",
+      b: "int:4",
+      c: "double:3",
+      e: "decimal:3.5",
+      big: "long:4294967294",
+      t: "long",
+      td: "double",
+      tdec: "decimal",
+    });
+  });
+
+  it("$match then $project: computed and included fields typed as mongod returns them", async () => {
+    const c = await withDocs(
+      { _id: 1, l: Long.fromNumber(5), i: new Int32(2), d: new Double(4) },
+      { _id: 2, l: Long.fromNumber(7), i: new Int32(3), d: new Double(4) },
+    );
+    const out = await c
+      .aggregate(
+        [
+          { $match: { l: { $type: "long" }, i: 2 } },
+          { $project: { l: 1, d: 1, x: { $subtract: ["$l", "$i"] }, q: { $divide: ["$d", "$i"] } } },
+        ],
+        { promoteValues: false },
+      )
+      .toArray();
+    expect(out.map(typed)).toEqual([
+      { _id: "int:1", l: "long:5", d: "double:4", x: "long:3", q: "double:2" },
+    ]);
+  });
+});

@@ -7,6 +7,7 @@ import { exactStored, linkTwins } from "../query/number-types";
 import { type Doc, isPlainObject } from "../query/paths";
 import { idFirst } from "../query/projection";
 import { parseSort, type SortSpec } from "../query/sort";
+import { runTypedStages, typedPrefixLength } from "../query/typed-pipeline";
 import type { CommandHandler } from "./context";
 import { checkPipeline, expandCount } from "./pipeline-check";
 import { collStatsPipeline } from "./stats";
@@ -115,7 +116,18 @@ export const aggregate: CommandHandler = (cmd, ctx) => {
   }
   let docs = runQuery(coll, { filter, sort, limit });
   const rest = expandCount(stages.slice(at).map((x) => x.s as Doc));
-  if (rest.length) {
+  if (rest.length && typedPrefixLength(rest) === rest.length) {
+    // Every stage maps a document to one document: the output keeps mongod's number types.
+    try {
+      docs = runTypedStages(
+        docs.map((d) => exactStored(d) ?? d),
+        rest,
+      );
+    } catch (err) {
+      throw toServerError(err);
+    }
+    if (rest.some((s) => "$project" in s)) docs = docs.map(idFirst);
+  } else if (rest.length) {
     // A later `$match` on `$type: "int"`… needs the stored number types: the documents are copied
     // here (instead of by mingo, whose copies would lose the link) and linked to their exact form.
     const exactTypes = needsExactTypes(rest);

@@ -1,8 +1,17 @@
 import type { Aggregator } from "mingo/aggregator";
 import { evalExpr } from "mingo/core";
 import { compareNumbers, compareValues, typeRank } from "./compare";
+import { compileFilter } from "./filter";
 import { BSON_OPTIONS, bsonAggregator } from "./mingo-options";
-import { aggregationArithmetic, asKind, type NumKind, numKind, promote, toExact } from "./number-types";
+import {
+  aggregationArithmetic,
+  asKind,
+  linkTwins,
+  type NumKind,
+  numKind,
+  promote,
+  toExact,
+} from "./number-types";
 import { type Doc, isPlainObject } from "./paths";
 
 /**
@@ -19,6 +28,47 @@ export function runTypedPipeline(exact: Doc, stages: Doc[]): Doc {
     const input = promote(current);
     const [out] = aggregatorFor(stage).run([input]) as Doc[];
     current = typeStageOutput(stage, { exact: current, promoted: input }, out ?? {});
+  }
+  return current;
+}
+
+const DOCUMENT_WISE = new Set([
+  "$addFields",
+  "$set",
+  "$project",
+  "$unset",
+  "$replaceRoot",
+  "$replaceWith",
+  "$match",
+]);
+
+/** How many leading stages of an aggregation `runTypedStages` can run (one output per input). */
+export function typedPrefixLength(stages: Doc[]): number {
+  const n = stages.findIndex((s) => !DOCUMENT_WISE.has(Object.keys(s)[0] ?? ""));
+  return n < 0 ? stages.length : n;
+}
+
+/**
+ * Aggregation stages that map each document to one document (or drop it: `$match`), run through
+ * mingo once over all documents and typed like mongod's output: untouched fields keep their stored
+ * types, arithmetic follows mongod's promotion, `{$type: "$f"}` names the stored type.
+ */
+export function runTypedStages(exacts: Doc[], stages: Doc[]): Doc[] {
+  let current = exacts;
+  for (const stage of stages) {
+    if ("$match" in stage) {
+      const matcher = compileFilter(stage.$match);
+      current = current.filter((exact) => {
+        const promoted = promote(exact);
+        linkTwins(promoted, exact);
+        return matcher.test(promoted);
+      });
+      continue;
+    }
+    const inputs = current.map((exact) => promote(exact));
+    const outs = aggregatorFor(stage).run(inputs) as Doc[];
+    const before = current;
+    current = outs.map((out, i) => typeStageOutput(stage, { exact: before[i]!, promoted: inputs[i]! }, out));
   }
   return current;
 }
@@ -108,6 +158,7 @@ function retype(out: unknown, exact: unknown, tree: Tree | undefined, input: Inp
 
 function fromExpression(expr: unknown, out: unknown, input: Input): unknown {
   const typed = typedValue(expr, input);
+  if (typeof typed === "string") return typed;
   return retype(out, typed === UNTYPED ? undefined : typed, undefined, input);
 }
 
@@ -117,6 +168,8 @@ const CONVERSIONS: Record<string, NumKind> = {
   $toDouble: "double",
   $toDecimal: "decimal",
 };
+
+const TYPE_NAMES: Record<string, string> = { int: "int", long: "long", double: "double", decimal: "decimal" };
 
 /** mingo's value of an expression, for conditions and conversions (typed separately). */
 function evaluate(expr: unknown, input: Input): unknown {
@@ -183,6 +236,11 @@ function typedValue(expr: unknown, input: Input): unknown {
     case "$toDecimal": {
       const v = evaluate(expr, input);
       return typeRank(v) === 3 ? asKind(CONVERSIONS[op]!, v) : UNTYPED;
+    }
+    case "$type": {
+      // mingo only sees JS numbers; the stored type decides. Anything but a number: mingo's answer.
+      const v = typedValue(Array.isArray(arg) && arg.length === 1 ? arg[0] : arg, input);
+      return v === UNTYPED ? UNTYPED : (TYPE_NAMES[numKind(v) ?? ""] ?? UNTYPED);
     }
     case "$cond": {
       const [c, t, e] = Array.isArray(arg) ? arg : [(arg as Doc)?.if, (arg as Doc)?.then, (arg as Doc)?.else];
