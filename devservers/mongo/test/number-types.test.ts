@@ -460,6 +460,29 @@ describe("explicit Double/Long/Int32 operands", () => {
     expect(await stored(c, 5)).toEqual({ _id: "int:5", a: "long:6" });
   });
 
+  it("pipeline updates type wrapper literals as sent", async () => {
+    const c = await withDocs({ _id: 1, i: new Int32(1), keep: Long.fromNumber(3) });
+    await c.updateOne({ _id: 1 }, [
+      {
+        $set: {
+          d: new Double(2),
+          l: Long.fromNumber(5),
+          s: { $add: ["$i", Long.fromNumber(1)] },
+          c: { $cond: [{ $gt: ["$i", new Int32(0)] }, new Double(1), 0] },
+        },
+      },
+      { $project: { i: new Int32(0) } },
+    ]);
+    expect(await stored(c, 1)).toEqual({
+      _id: "int:1",
+      keep: "long:3",
+      d: "double:2",
+      l: "long:5",
+      s: "long:2",
+      c: "double:1",
+    });
+  });
+
   it("findAndModify stores and returns the wrappers' types (update, replacement, upsert)", async () => {
     const c = await withDocs({ _id: 1, a: 1 }, { _id: 2, a: 1 });
     const after = await c.findOneAndUpdate(

@@ -22,13 +22,14 @@ import { type Doc, isPlainObject } from "./paths";
  * a double it is a double…). Values of expressions it does not model are typed as the driver
  * would send them (int32 if integral and in range, else double).
  */
-export function runTypedPipeline(exact: Doc, stages: Doc[]): Doc {
+export function runTypedPipeline(exact: Doc, stages: Doc[], exactStages?: Doc[]): Doc {
   let current = exact;
-  for (const stage of stages) {
+  stages.forEach((stage, i) => {
     const input = promote(current);
     const [out] = aggregatorFor(stage).run([input]) as Doc[];
-    current = typeStageOutput(stage, { exact: current, promoted: input }, out ?? {});
-  }
+    // Typed from the stage as sent (`Double(2)`, `Long(5)` literals) when the request gave it.
+    current = typeStageOutput(exactStages?.[i] ?? stage, { exact: current, promoted: input }, out ?? {});
+  });
   return current;
 }
 
@@ -120,7 +121,7 @@ function assignments(spec: Doc, projection: boolean): Tree {
   const fields = new Map<string, Tree>();
   for (const [path, v] of Object.entries(spec)) {
     // Inclusion / exclusion flags of a $project leave values untouched.
-    if (projection && (typeof v === "number" || typeof v === "boolean")) continue;
+    if (projection && (numKind(v) !== undefined || typeof v === "boolean")) continue;
     const parts = path.split(".");
     let node = fields;
     for (const p of parts.slice(0, -1)) {
@@ -173,7 +174,7 @@ const TYPE_NAMES: Record<string, string> = { int: "int", long: "long", double: "
 
 /** mingo's value of an expression, for conditions and conversions (typed separately). */
 function evaluate(expr: unknown, input: Input): unknown {
-  return evalExpr(input.promoted, expr, BSON_OPTIONS as never);
+  return evalExpr(input.promoted, promote(expr), BSON_OPTIONS as never);
 }
 
 function truthy(v: unknown): boolean {

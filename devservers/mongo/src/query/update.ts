@@ -36,7 +36,7 @@ const PIPELINE_STAGES = new Set(["$addFields", "$set", "$project", "$unset", "$r
 export type UpdateSpec =
   | { kind: "replace"; doc: Doc }
   | { kind: "operators"; ops: Doc }
-  | { kind: "pipeline"; stages: Doc[] };
+  | { kind: "pipeline"; stages: Doc[]; exactStages?: Doc[] };
 
 /** Operators whose operands are stored (or computed with) as they are. */
 const STORED_OPERANDS = new Set(["$set", "$setOnInsert", "$inc", "$mul", "$min", "$max", "$pullAll"]);
@@ -93,7 +93,8 @@ export function parseUpdate(u: unknown, exact?: unknown): UpdateSpec {
         throw mongoError("InvalidOptions", `${name ?? "stage"} is not allowed to be used within an update`);
       }
     }
-    return { kind: "pipeline", stages: u as Doc[] };
+    const exactStages = Array.isArray(exact) && exact.length === u.length ? (exact as Doc[]) : undefined;
+    return { kind: "pipeline", stages: u as Doc[], exactStages };
   }
   if (!isPlainObject(u))
     throw mongoError("FailedToParse", "Update argument must be either an object or an array");
@@ -181,7 +182,7 @@ export function applyUpdate(doc: Doc, spec: UpdateSpec, opts: ApplyOptions = {})
   }
   if (spec.kind === "pipeline") {
     try {
-      out = idFirst(runTypedPipeline(doc, spec.stages));
+      out = idFirst(runTypedPipeline(doc, spec.stages, spec.exactStages));
     } catch (err) {
       throw toServerError(err);
     }
