@@ -45,6 +45,21 @@ describe("collMod", () => {
     expect((await events.indexes()).find((i) => i.name === "kind_1")).not.toHaveProperty("hidden");
   });
 
+  it("a hidden index is not planned nor hintable; unhidden it serves queries again", async () => {
+    const { db, events } = await withIndexes();
+    const winning = async () =>
+      JSON.stringify((await events.find({ kind: "a" }).explain("queryPlanner")).queryPlanner.winningPlan);
+    expect(await winning()).toContain("kind_1");
+    await db.command({ collMod: "events", index: { name: "kind_1", hidden: true } });
+    expect(await winning()).not.toContain("kind_1");
+    expect(await winning()).toContain("COLLSCAN");
+    const hinted = await serverError(events.find({ kind: "a" }).hint("kind_1").toArray());
+    expect(hinted.code).toBe(2);
+    expect(await events.countDocuments({ kind: "a" })).toBe(1);
+    await db.command({ collMod: "events", index: { name: "kind_1", hidden: false } });
+    expect(await winning()).toContain("kind_1");
+  });
+
   it("answers 27 for an unknown index and 72 for a request that changes nothing", async () => {
     const { db } = await withIndexes();
     const missing = await serverError(

@@ -113,7 +113,10 @@ export function checkHint(coll: Collection, hint: unknown): void {
       : isPlainObject(hint)
         ? coll.indexes.find((i) => encodeKey(i.spec.key) === encodeKey(hint))
         : undefined;
-  if (!found) throw mongoError("BadValue", "hint provided does not correspond to an existing index");
+  // A hidden index cannot be hinted either: the planner does not see it.
+  if (!found || found.spec.hidden) {
+    throw mongoError("BadValue", "hint provided does not correspond to an existing index");
+  }
 }
 
 function isSimpleCollation(c: unknown): boolean {

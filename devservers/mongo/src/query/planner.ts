@@ -96,7 +96,8 @@ export function plan(coll: Collection, filter: Doc, sort: SortSpec | undefined):
   let best: Candidate | undefined;
   for (const ix of coll.indexes) {
     // Sparse and partial indexes leave documents out: they cannot answer for the whole collection.
-    if (ix.spec.sparse || ix.spec.partialFilterExpression) continue;
+    // Hidden indexes are kept up to date but never planned (collMod hidden), as in mongod.
+    if (ix.spec.sparse || ix.spec.partialFilterExpression || ix.spec.hidden) continue;
     const prefix: unknown[] = [];
     while (prefix.length < ix.fields.length) {
       const b = bounds.get(ix.fields[prefix.length]!);
