@@ -571,3 +571,95 @@ describe("aggregation output keeps mongod's number types", () => {
     ]);
   });
 });
+
+describe("$group output keeps mongod's number types", () => {
+  it("$sum widens like aggregation arithmetic, $avg is a double, picked values keep their stored type", async () => {
+    const c = await withDocs(
+      { _id: 1, g: "a", l: Long.fromNumber(5), i: new Int32(2), d: new Double(1), k: Long.fromNumber(7) },
+      { _id: 2, g: "a", l: Long.fromNumber(6), i: new Int32(2147483647), d: new Double(2), k: new Int32(8) },
+      { _id: 3, g: "b", l: Long.fromNumber(1), i: new Int32(1), d: new Double(3) },
+    );
+    const out = await c
+      .aggregate(
+        [
+          {
+            $group: {
+              _id: "$g",
+              sl: { $sum: "$l" },
+              si: { $sum: "$i" },
+              sd: { $sum: "$d" },
+              n: { $sum: 1 },
+              avg: { $avg: "$i" },
+              mn: { $min: "$d" },
+              mx: { $max: "$k" },
+              first: { $first: "$l" },
+              last: { $last: "$k" },
+              pushed: { $push: "$k" },
+            },
+          },
+          { $sort: { _id: 1 } },
+        ],
+        { promoteValues: false },
+      )
+      .toArray();
+    expect(out.map(typed)).toEqual([
+      {
+        _id: "a",
+        sl: "long:11",
+        si: "long:2147483649",
+        sd: "double:3",
+        n: "int:2",
+        avg: "double:1073741824.5",
+        mn: "double:1",
+        mx: "int:8",
+        first: "long:5",
+        last: "int:8",
+        pushed: ["long:7", "int:8"],
+      },
+      {
+        _id: "b",
+        sl: "long:1",
+        si: "int:1",
+        sd: "double:3",
+        n: "int:1",
+        avg: "double:1",
+        mn: "double:3",
+        mx: null,
+        first: "long:1",
+        last: null,
+        pushed: [],
+      },
+    ]);
+  });
+
+  it("$push and $addToSet leave out members whose field is missing", async () => {
+    const c = await withDocs({ _id: 1, g: 1 }, { _id: 2, g: 1, k: null }, { _id: 3, g: 2 });
+    const out = await c
+      .aggregate([
+        { $group: { _id: "$g", p: { $push: "$k" }, s: { $addToSet: "$k" } } },
+        { $sort: { _id: 1 } },
+      ])
+      .toArray();
+    expect(out).toEqual([
+      { _id: 1, p: [null], s: [null] },
+      { _id: 2, p: [], s: [] },
+    ]);
+  });
+
+  it("the group key comes back with the stored type of the first value seen", async () => {
+    const c = await withDocs(
+      { _id: 1, k: Long.fromNumber(7) },
+      { _id: 2, k: new Int32(7) },
+      { _id: 3, k: new Double(2) },
+    );
+    const out = await c
+      .aggregate([{ $group: { _id: "$k", ids: { $push: "$_id" } } }, { $sort: { _id: 1 } }], {
+        promoteValues: false,
+      })
+      .toArray();
+    expect(out.map(typed)).toEqual([
+      { _id: "double:2", ids: ["int:3"] },
+      { _id: "long:7", ids: ["int:1", "int:2"] },
+    ]);
+  });
+});

@@ -78,7 +78,43 @@ function extreme(sign: 1 | -1): AccumulatorFn {
   };
 }
 
-export const BSON_ACCUMULATORS = { $sum, $avg, $min: extreme(-1), $max: extreme(1) };
+const UNKNOWN = Symbol("unknown");
+
+/**
+ * A field path operand's (`"$a.b"`) value in `doc`, `undefined` when missing; UNKNOWN for other
+ * expressions and paths through arrays.
+ */
+function pathValue(doc: Obj, expr: unknown): unknown {
+  if (typeof expr !== "string" || !expr.startsWith("$") || expr.startsWith("$$")) return UNKNOWN;
+  let v: unknown = doc;
+  for (const part of expr.slice(1).split(".")) {
+    if (Array.isArray(v)) return UNKNOWN;
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Obj)[part];
+  }
+  return v;
+}
+
+/** mongod's `$push`/`$addToSet` leave out members whose field is missing (mingo adds null). */
+function presentOnly(original: AccumulatorFn, aligned: boolean): AccumulatorFn {
+  return (coll, expr, options) => {
+    const out = original(coll, expr, options);
+    if (!Array.isArray(out) || !out.includes(null)) return out;
+    // `$push` lists one value per member; `$addToSet` keeps null if some member may have it.
+    if (aligned) return out.filter((v, i) => v !== null || pathValue(coll[i]!, expr) !== undefined);
+    const values = coll.map((m) => pathValue(m, expr));
+    return values.every((v) => v !== null && v !== UNKNOWN) ? out.filter((v) => v !== null) : out;
+  };
+}
+
+export const BSON_ACCUMULATORS = {
+  $sum,
+  $avg,
+  $min: extreme(-1),
+  $max: extreme(1),
+  $push: presentOnly(accumulatorOps.$push as AccumulatorFn, true),
+  $addToSet: presentOnly(accumulatorOps.$addToSet as AccumulatorFn, false),
+};
 
 /** Evaluated arguments handed back to mingo's own operator as literals (no second evaluation). */
 function literals(args: unknown): unknown {

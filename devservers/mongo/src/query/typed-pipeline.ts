@@ -1,6 +1,8 @@
+import { Double, Int32 } from "bson";
 import type { Aggregator } from "mingo/aggregator";
 import { evalExpr } from "mingo/core";
-import { compareNumbers, compareValues, typeRank } from "./compare";
+import { mongoError } from "../errors";
+import { compareNumbers, compareValues, encodeKey, typeRank } from "./compare";
 import { compileFilter } from "./filter";
 import { BSON_OPTIONS, bsonAggregator } from "./mingo-options";
 import {
@@ -13,6 +15,7 @@ import {
   toExact,
 } from "./number-types";
 import { type Doc, isPlainObject } from "./paths";
+import { parseSort, sortDocs } from "./sort";
 
 /**
  * Pipeline-style updates (`[{$set: {n: {$add: ["$n", 1]}}}]`) run through mingo on JS numbers;
@@ -43,9 +46,19 @@ const DOCUMENT_WISE = new Set([
   "$match",
 ]);
 
-/** How many leading stages of an aggregation `runTypedStages` can run (one output per input). */
+const isCount = (v: unknown) => typeof v === "number" && Number.isSafeInteger(v);
+
+/** Whether `runTypedStages` runs this stage (`$skip`/`$limit` only with values mingo accepts as such). */
+function typedStage(stage: Doc): boolean {
+  const name = Object.keys(stage)[0] ?? "";
+  if (name === "$skip") return isCount(stage.$skip) && (stage.$skip as number) >= 0;
+  if (name === "$limit") return isCount(stage.$limit) && (stage.$limit as number) > 0;
+  return DOCUMENT_WISE.has(name) || name === "$group" || name === "$sort";
+}
+
+/** How many leading stages of an aggregation `runTypedStages` can run. */
 export function typedPrefixLength(stages: Doc[]): number {
-  const n = stages.findIndex((s) => !DOCUMENT_WISE.has(Object.keys(s)[0] ?? ""));
+  const n = stages.findIndex((s) => !typedStage(s));
   return n < 0 ? stages.length : n;
 }
 
@@ -57,6 +70,24 @@ export function typedPrefixLength(stages: Doc[]): number {
 export function runTypedStages(exacts: Doc[], stages: Doc[]): Doc[] {
   let current = exacts;
   for (const stage of stages) {
+    if ("$skip" in stage) {
+      current = current.slice(stage.$skip as number);
+      continue;
+    }
+    if ("$limit" in stage) {
+      current = current.slice(0, stage.$limit as number);
+      continue;
+    }
+    if ("$sort" in stage) {
+      const spec = parseSort(stage.$sort);
+      if (!spec) throw mongoError("Location15976", "$sort stage must have at least one sort key");
+      current = sortDocs(current, spec);
+      continue;
+    }
+    if ("$group" in stage) {
+      current = typedGroup(current, stage);
+      continue;
+    }
     if ("$match" in stage) {
       const matcher = compileFilter(stage.$match);
       current = current.filter((exact) => {
@@ -72,6 +103,90 @@ export function runTypedStages(exacts: Doc[], stages: Doc[]): Doc[] {
     current = outs.map((out, i) => typeStageOutput(stage, { exact: before[i]!, promoted: inputs[i]! }, out));
   }
   return current;
+}
+
+/**
+ * `$group` through mingo, its output typed like mongod's: `_id` is the first member's value as
+ * stored, `$sum` adds with aggregation arithmetic (int32 widening to int64, then double), `$avg`
+ * is a double unless a decimal is involved, `$min`/`$max`/`$first`/`$last`/`$push`/`$addToSet`
+ * give the members' values with their stored types.
+ */
+function typedGroup(exacts: Doc[], stage: Doc): Doc[] {
+  const spec = stage.$group as Doc;
+  const inputs = exacts.map((exact) => promote(exact));
+  const outs = aggregatorFor(stage).run(inputs) as Doc[];
+  const members = new Map<string, Input[]>();
+  inputs.forEach((promoted, i) => {
+    const key = encodeKey(evalExpr(promoted, spec._id, BSON_OPTIONS as never) ?? null);
+    const list = members.get(key);
+    const member = { exact: exacts[i]!, promoted };
+    if (list) list.push(member);
+    else members.set(key, [member]);
+  });
+  return outs.map((out) => {
+    const group = members.get(encodeKey(out._id ?? null)) ?? [];
+    const typed: Doc = {};
+    for (const [field, acc] of Object.entries(spec)) {
+      const v =
+        field === "_id"
+          ? group[0]
+            ? typedValue(spec._id, group[0])
+            : UNTYPED
+          : typedAccumulator(acc, group, out[field]);
+      if (v !== UNTYPED) typed[field] = v;
+    }
+    return retype(out, typed, undefined, { exact: typed, promoted: out }) as Doc;
+  });
+}
+
+/** The members' typed values of an accumulator's operand (missing ones left out), or UNTYPED. */
+function memberValues(expr: unknown, group: Input[]): unknown[] | typeof UNTYPED {
+  const values: unknown[] = [];
+  for (const m of group) {
+    const v = typedValue(expr, m);
+    if (v !== UNTYPED) values.push(v);
+    else if (evaluate(expr, m) !== undefined) return UNTYPED;
+  }
+  return values;
+}
+
+function typedAccumulator(acc: unknown, group: Input[], out: unknown): unknown {
+  if (!isPlainObject(acc)) return UNTYPED;
+  const [op, expr] = Object.entries(acc)[0] ?? [];
+  if (op === "$first" || op === "$last") {
+    const m = op === "$first" ? group[0] : group[group.length - 1];
+    if (!m) return UNTYPED;
+    const v = typedValue(expr, m);
+    return v === UNTYPED && evaluate(expr, m) === undefined ? null : v;
+  }
+  const values = memberValues(expr, group);
+  if (values === UNTYPED) return UNTYPED;
+  switch (op) {
+    case "$sum":
+      return aggregationArithmetic("add", [new Int32(0), ...values.filter((v) => numKind(v) !== undefined)]);
+    case "$avg":
+      if (typeRank(out) !== 3 || values.some((v) => numKind(v) === "decimal")) return UNTYPED;
+      return new Double(Number(out));
+    case "$min":
+    case "$max": {
+      let best: unknown = null;
+      for (const v of values) {
+        if (v === null) continue;
+        if (best === null || compareValues(v, best) * (op === "$max" ? 1 : -1) > 0) best = v;
+      }
+      return best;
+    }
+    case "$push":
+      return values;
+    case "$addToSet": {
+      if (!Array.isArray(out)) return UNTYPED;
+      const firstOf = new Map<string, unknown>();
+      for (const v of values) if (!firstOf.has(encodeKey(v))) firstOf.set(encodeKey(v), v);
+      return out.map((v) => firstOf.get(encodeKey(v)) ?? v);
+    }
+    default:
+      return UNTYPED;
+  }
 }
 
 const aggregators = new WeakMap<Doc, Aggregator>();
