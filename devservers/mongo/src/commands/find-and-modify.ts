@@ -1,6 +1,6 @@
 import { mongoError } from "../errors";
 import { runQuery } from "../query/execute";
-import { exactStored, linkTwins, promote } from "../query/number-types";
+import { exactStored } from "../query/number-types";
 import { type Doc, isPlainObject } from "../query/paths";
 import { compileProjection } from "../query/projection";
 import { parseSort } from "../query/sort";
@@ -34,21 +34,8 @@ export const findAndModify: CommandHandler = (cmd, ctx) => {
   const upsert = optional<boolean>(cmdName, cmd, "upsert", "bool") ?? false;
   const fields = optional<Doc>(cmdName, cmd, "fields", "object");
   const project = compileProjection(fields, query);
-  // The document comes back with its exact number types. Inclusion/exclusion projections only pick
-  // fields, so they apply to that form; operators and expressions run on the plain-number form.
-  const picksOnly =
-    fields !== undefined &&
-    Object.entries(fields).every(
-      ([k, v]) => (typeof v === "number" || typeof v === "boolean") && !k.endsWith(".$"),
-    );
-  const shape = (exact: Doc | undefined) => {
-    if (!exact) return null;
-    if (!project) return exact;
-    if (picksOnly) return project(exact);
-    const promoted = promote(exact);
-    linkTwins(promoted, exact); // for `$type` inside an `$elemMatch` projection
-    return project(promoted);
-  };
+  // The document comes back with its exact number types, and so does its projection.
+  const shape = (exact: Doc | undefined) => (exact ? (project ? project.exact(exact) : exact) : null);
 
   if (remove) {
     if (cmd.update !== undefined) {

@@ -2,9 +2,11 @@ import { Long } from "bson";
 import { mongoError } from "../errors";
 import { compareValues, encodeKey } from "../query/compare";
 import { runQuery } from "../query/execute";
+import { exactStored } from "../query/number-types";
 import { type Doc, isPlainObject, valuesAtPath } from "../query/paths";
-import { compileProjection } from "../query/projection";
+import { compileProjection, type Projector } from "../query/projection";
 import { parseSort } from "../query/sort";
+import { RAW_BSON, rawDoc } from "../storage/bson-doc-map";
 import type { CommandHandler } from "./context";
 import { checkFields, checkHint, collectionName, optional } from "./validate";
 
@@ -59,11 +61,30 @@ export const find: CommandHandler = (cmd, ctx) => {
   if (coll && cmd.hint !== undefined) checkHint(coll, cmd.hint);
   const natural = isPlainObject(cmd.hint) && "$natural" in cmd.hint && !sort;
   const order = natural ? parseSort({ $natural: (cmd.hint as Doc).$natural }) : sort;
-  let docs = runQuery(coll, { filter, sort: order, skip, limit, raw: !project });
-  if (project) docs = docs.map(project);
+  let docs = runQuery(coll, {
+    filter,
+    sort: order,
+    skip,
+    limit,
+    raw: !project || project.bytes !== undefined,
+  });
+  if (project) docs = docs.map((doc) => projected(project, doc));
   const reply = ctx.cursors.firstBatch(`${ctx.db}.${name}`, docs, batchSize, singleBatch);
   return reply;
 };
+
+/**
+ * A found document projected with its stored number types: plain inclusions/exclusions copy the
+ * stored elements into new bytes the reply splices in; other projections work on the exact form.
+ */
+function projected(project: Projector, doc: Doc): Doc {
+  const stored = (doc as { [RAW_BSON]?: Buffer })[RAW_BSON];
+  if (!stored) return project.exact(doc);
+  const bytes = project.bytes?.(stored);
+  if (bytes) return rawDoc(bytes);
+  // A bytes-only stand-in has no fields: the promoted form is then derived from the exact one.
+  return project.exact(exactStored(doc)!, Object.keys(doc).length ? doc : undefined);
+}
 
 export const getMore: CommandHandler = (cmd, ctx) => {
   checkFields("getMore", cmd, [

@@ -1,15 +1,27 @@
-import { Aggregator } from "mingo";
 import { mongoError, toServerError } from "../errors";
+import { bytesProjector, type Tree } from "./bson-projection";
 import { needsExactTypes } from "./bson-type";
 import { compileFilter } from "./filter";
-import { MINGO_OPTIONS } from "./mingo-options";
-import { exactStored, exactTwin, linkTwins } from "./number-types";
+import { bsonAggregator } from "./mingo-options";
+import { linkTwins, promote } from "./number-types";
 import { type Doc, isPlainObject } from "./paths";
+import { runTypedPipeline } from "./typed-pipeline";
 import { positionalIndex } from "./update-operators";
 
-type Tree = { [field: string]: Tree | true };
-
-export type Projector = (doc: Doc) => Doc;
+export interface Projector {
+  /**
+   * Plain inclusion/exclusion only: the projection of a stored document's bytes, copied as stored
+   * (no decoding, exact number types). Undefined from the call when the bytes hold a type it cannot
+   * walk; the caller then projects the exact form.
+   */
+  bytes?: (stored: Buffer) => Buffer | undefined;
+  /**
+   * The projection of a document's exact form (Int32/Long/Double values as stored), with mongod's
+   * number types: copied values keep theirs, computed ones are typed like its aggregation.
+   * `promoted` is the same document decoded with JS numbers, when the caller has it at hand.
+   */
+  exact: (exact: Doc, promoted?: Doc) => Doc;
+}
 
 /**
  * find/findAndModify projections. Plain inclusion/exclusion (dotted paths included) is done here
@@ -47,16 +59,14 @@ export function compileProjection(projection: unknown, query?: Doc): Projector |
     }
     addPath(tree, field);
   }
-  if (inclusion === undefined) {
-    // Only _id was named.
-    return includeId ? (doc) => ("_id" in doc ? { _id: doc._id } : {}) : (doc) => omit(doc, { _id: true });
-  }
-  if (inclusion) {
-    if (includeId) tree._id = true;
-    return (doc) => pick(doc, tree);
-  }
-  if (!includeId) tree._id = true;
-  return (doc) => omit(doc, tree);
+  // Only _id named: an inclusion of it alone, or an exclusion of it alone.
+  inclusion ??= includeId;
+  if (inclusion === includeId) tree._id = true;
+  const picks = inclusion;
+  return {
+    bytes: bytesProjector(tree, picks),
+    exact: (doc) => (picks ? pick(doc, tree, true) : omit(doc, tree)),
+  };
 }
 
 function addPath(tree: Tree, path: string): void {
@@ -71,11 +81,12 @@ function addPath(tree: Tree, path: string): void {
   node[parts[parts.length - 1]!] = true;
 }
 
-function pick(doc: Doc, tree: Tree): Doc {
+function pick(doc: Doc, tree: Tree, top = false): Doc {
   const out: Doc = {};
-  if (tree._id === true && "_id" in doc) out._id = doc._id;
+  const idFirst = top && tree._id === true && "_id" in doc;
+  if (idFirst) out._id = doc._id;
   for (const [k, v] of Object.entries(doc)) {
-    if (k === "_id" && tree._id === true) continue;
+    if (k === "_id" && idFirst) continue;
     const sub = tree[k];
     if (sub === undefined) continue;
     if (sub === true) out[k] = v;
@@ -99,38 +110,35 @@ function omit(doc: Doc, tree: Tree): Doc {
   for (const [k, v] of Object.entries(doc)) {
     const sub = tree[k];
     if (sub === true) continue;
-    if (sub === undefined) out[k] = v;
-    else if (isPlainObject(v)) out[k] = omit(v, sub);
-    else if (Array.isArray(v)) out[k] = v.map((el) => (isPlainObject(el) ? omit(el, sub) : el));
-    else out[k] = v;
+    out[k] = sub === undefined ? v : omitIn(v, sub);
   }
   return out;
 }
 
+/** find recurses into nested arrays (mongod's `kRecurseNestedArrays`). */
+function omitIn(v: unknown, tree: Tree): unknown {
+  if (isPlainObject(v)) return omit(v, tree);
+  if (Array.isArray(v)) return v.map((el) => omitIn(el, tree));
+  return v;
+}
+
+/** Computed projections: mingo's `$project`, typed like mongod's aggregation output. */
 function viaMingo(projection: Doc): Projector {
-  let agg: Aggregator;
+  const stage = { $project: projection };
   try {
-    agg = new Aggregator([{ $project: projection }], MINGO_OPTIONS);
+    bsonAggregator([stage]);
   } catch (err) {
     throw toServerError(err);
   }
-  return (doc) => {
-    try {
-      const [out] = agg.run([doc]) as Doc[];
-      return idFirst(out ?? {});
-    } catch (err) {
-      throw toServerError(err);
-    }
+  return {
+    exact: (doc) => {
+      try {
+        return idFirst(runTypedPipeline(doc, [stage]));
+      } catch (err) {
+        throw toServerError(err);
+      }
+    },
   };
-}
-
-/** The exact (unpromoted) elements of `doc[field]`: linked to it, or decoded from its stored bytes. */
-function exactArray(doc: Doc, field: string): unknown[] | undefined {
-  const arr = doc[field];
-  const twin = Array.isArray(arr) ? exactTwin(arr) : undefined;
-  if (Array.isArray(twin)) return twin;
-  const stored = exactStored(doc)?.[field];
-  return Array.isArray(stored) ? stored : undefined;
 }
 
 export function idFirst(doc: Doc): Doc {
@@ -142,18 +150,22 @@ export function idFirst(doc: Doc): Doc {
 /**
  * find's own projection operators: `$slice`, `$elemMatch` and the positional `field.$`.
  * `$elemMatch` and `field.$` count as inclusions; `$slice` alone keeps every other field.
+ * They pick elements, so the output is built from the exact form; the matching that decides which
+ * element runs on the promoted form (linked to the exact one for `$type`).
  */
 function withFindOperators(entries: [string, unknown][], query: Doc): Projector {
   const flags: Doc = {};
-  const after: ((out: Doc, doc: Doc) => void)[] = [];
+  type Step = (out: Doc, promoted: Doc, exact: Doc) => void;
+  const after: Step[] = [];
   for (const [field, v] of entries) {
     if (field.endsWith(".$")) {
       const base = field.slice(0, -2);
       flags[base] = 1;
-      after.push((out) => {
+      after.push((out, promoted) => {
         const arr = out[base];
-        if (!Array.isArray(arr)) return;
-        const i = positionalIndex(arr, base, { query }, field);
+        const plain = promoted[base];
+        if (!Array.isArray(arr) || !Array.isArray(plain)) return;
+        const i = positionalIndex(plain, base, { query }, field);
         out[base] = [arr[i]];
       });
     } else if (isPlainObject(v) && "$elemMatch" in v) {
@@ -162,17 +174,19 @@ function withFindOperators(entries: [string, unknown][], query: Doc): Projector 
       const filter = { [field]: { $elemMatch: v.$elemMatch } };
       const matcher = compileFilter(filter);
       const exactTypes = needsExactTypes(filter);
-      after.push((out, doc) => {
+      after.push((out, promoted, exact) => {
         const arr = out[field];
-        if (!Array.isArray(arr)) return;
-        const exact = exactTypes ? exactArray(doc, field) : undefined;
-        const hit = arr.findIndex((el, i) => {
+        const plain = promoted[field];
+        if (!Array.isArray(arr) || !Array.isArray(plain)) return;
+        const stored = exactTypes ? exact[field] : undefined;
+        const hit = plain.findIndex((el, i) => {
           const probe = { [field]: [el] };
-          if (exact) linkTwins(probe, { [field]: [exact[i]] });
+          if (Array.isArray(stored)) linkTwins(probe, { [field]: [stored[i]] });
           return matcher.test(probe);
         });
-        if (hit < 0) delete out[field];
-        else out[field] = [arr[hit]];
+        // mongod returns it after the other included fields, whatever the stored order.
+        delete out[field];
+        if (hit >= 0) out[field] = [arr[hit]];
       });
     } else if (isPlainObject(v) && "$slice" in v) {
       const sl = v.$slice;
@@ -193,9 +207,16 @@ function withFindOperators(entries: [string, unknown][], query: Doc): Projector 
   const hasInclusion = Object.entries(flags).some(([k, v]) => k !== "_id" && Boolean(v));
   if (hasInclusion) for (const k of sliced) flags[k] = 1;
   const base = compileProjection(flags);
-  return (doc) => {
-    const out = base ? base(doc) : { ...doc };
-    for (const step of after) step(out, doc);
-    return out;
+  return {
+    exact: (exact, promoted) => {
+      let plain = promoted;
+      if (!plain) {
+        plain = promote(exact);
+        linkTwins(plain, exact);
+      }
+      const out = base ? base.exact(exact) : { ...exact };
+      for (const step of after) step(out, plain, exact);
+      return out;
+    },
   };
 }
