@@ -29,10 +29,12 @@ const clientScript = path.join(import.meta.dirname, "client.ts");
  * their number by 3–4×. The no-op baseline is measured with the same client flags.
  */
 const CLIENT_NODE_FLAGS = ["--min-semi-space-size=64", "--max-semi-space-size=64"];
-const clientFlags = [
-  ...CLIENT_NODE_FLAGS,
-  ...(process.env.BENCH_CLIENT_FLAGS ?? "").split(" ").filter(Boolean),
-];
+const clientFlags = [...CLIENT_NODE_FLAGS, ...flagsFrom("BENCH_CLIENT_FLAGS")];
+
+/** Extra node flags for experiments, from a space-separated environment variable. */
+function flagsFrom(variable: string): string[] {
+  return (process.env[variable] ?? "").split(" ").filter(Boolean);
+}
 
 /** Runs one phase in its own client process (see client.ts) while this one waits idle. */
 function phaseInClient(uri: string, phase: Phase): Promise<PhaseResult> {
@@ -89,7 +91,7 @@ async function main(): Promise<void> {
   let server: MongoProcess | undefined;
   let client: MongoClient | undefined;
   try {
-    server = await spawnMongo(dbpath, [], (process.env.BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean));
+    server = await spawnMongo(dbpath, [], flagsFrom("BENCH_SERVER_FLAGS"));
     const pid = server.pid;
     setTimeout(() => {
       console.error(`bench:mongo: over the ${BUDGET_MS / 1000} s budget, giving up`);

@@ -2,7 +2,6 @@ import { type Document, deserialize } from "bson";
 import { serializeToBuffer } from "../bson-buffer";
 import { arrayOfDocuments } from "../bson-walk";
 import { MSG_CHECKSUM_PRESENT, MSG_MORE_TO_COME } from "./opcodes";
-import { encodeReply } from "./reply-encoder";
 
 export const DESERIALIZE_OPTIONS = {
   promoteLongs: true,
@@ -94,8 +93,10 @@ export function parseOpMsg(body: Buffer): OpMsgRequest {
 
 const FLAGS_AND_KIND0 = Buffer.alloc(5); // flags 0, then section kind 0
 
+/**
+ * Any reply but a cursor batch: those (the only replies carrying stored documents as bytes-only
+ * stand-ins) are all written by `encodeCursorReplyFrame`.
+ */
 export function encodeOpMsg(reply: Document): Buffer[] {
-  const parts = encodeReply(reply);
-  parts.unshift(FLAGS_AND_KIND0);
-  return parts;
+  return [FLAGS_AND_KIND0, serializeToBuffer(reply)];
 }
