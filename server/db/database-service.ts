@@ -4,11 +4,19 @@ import { masterIndexes, tenantIndexes } from "./indexes";
 import type {
   AuditEntryDoc,
   CommentDoc,
+  FavoriteDoc,
+  FeedItemDoc,
+  FollowDoc,
+  LikeDoc,
+  MediaDoc,
   MembershipDoc,
   PostDoc,
+  RevisionDoc,
+  ScheduledPostDoc,
   SettingsDoc,
   TenantDoc,
   UserDoc,
+  ViewDoc,
 } from "./models";
 
 export interface MasterDb {
@@ -17,6 +25,10 @@ export interface MasterDb {
   users: Collection<UserDoc>;
   memberships: Collection<MembershipDoc>;
   auditLog: Collection<AuditEntryDoc>;
+  globalFeed: Collection<FeedItemDoc>;
+  scheduledPosts: Collection<ScheduledPostDoc>;
+  follows: Collection<FollowDoc>;
+  favorites: Collection<FavoriteDoc>;
 }
 
 export interface TenantDb {
@@ -24,6 +36,10 @@ export interface TenantDb {
   posts: Collection<PostDoc>;
   comments: Collection<CommentDoc>;
   settings: Collection<SettingsDoc>;
+  revisions: Collection<RevisionDoc>;
+  media: Collection<MediaDoc>;
+  likes: Collection<LikeDoc>;
+  views: Collection<ViewDoc>;
 }
 
 /** What `forTenant` needs to know of a tenant: its id and, when it has moved, its cluster. */
@@ -83,6 +99,10 @@ export class DatabaseService {
       users: db.collection<UserDoc>("users"),
       memberships: db.collection<MembershipDoc>("memberships"),
       auditLog: db.collection<AuditEntryDoc>("audit_log"),
+      globalFeed: db.collection<FeedItemDoc>("global_feed"),
+      scheduledPosts: db.collection<ScheduledPostDoc>("scheduled_posts"),
+      follows: db.collection<FollowDoc>("follows"),
+      favorites: db.collection<FavoriteDoc>("favorites"),
     };
   }
 
@@ -99,6 +119,10 @@ export class DatabaseService {
       posts: db.collection<PostDoc>("posts"),
       comments: db.collection<CommentDoc>("comments"),
       settings: db.collection<SettingsDoc>("settings"),
+      revisions: db.collection<RevisionDoc>("revisions"),
+      media: db.collection<MediaDoc>("media"),
+      likes: db.collection<LikeDoc>("likes"),
+      views: db.collection<ViewDoc>("views"),
     };
   }
 
@@ -131,8 +155,7 @@ export class DatabaseService {
   async provisionTenantDatabase(tenant: TenantRef & Pick<TenantDoc, "name" | "theme">): Promise<string> {
     const t = this.forTenant(tenant);
     await Promise.all([
-      t.posts.createIndexes(tenantIndexes.posts),
-      t.comments.createIndexes(tenantIndexes.comments),
+      ...Object.entries(tenantIndexes).map(([name, indexes]) => t.db.collection(name).createIndexes(indexes)),
       t.settings
         .insertOne({
           _id: "blog",

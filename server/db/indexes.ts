@@ -1,7 +1,18 @@
 import type { IndexDescription } from "mongodb";
 
+type MasterCollection =
+  | "tenants"
+  | "users"
+  | "memberships"
+  | "audit_log"
+  | "global_feed"
+  | "scheduled_posts"
+  | "follows"
+  | "favorites";
+type TenantCollection = "posts" | "comments" | "revisions" | "media" | "likes" | "views";
+
 /** Master indexes, created once per process at start-up (`ensureMasterIndexes`). */
-export const masterIndexes: Record<"tenants" | "users" | "memberships" | "audit_log", IndexDescription[]> = {
+export const masterIndexes: Record<MasterCollection, IndexDescription[]> = {
   tenants: [
     { key: { slug: 1 }, unique: true },
     { key: { status: 1, createdAt: -1 } },
@@ -19,15 +30,27 @@ export const masterIndexes: Record<"tenants" | "users" | "memberships" | "audit_
   ],
   memberships: [{ key: { tenantId: 1, userId: 1 }, unique: true }, { key: { userId: 1 } }],
   audit_log: [{ key: { at: -1 } }, { key: { action: 1, at: -1 } }],
+  global_feed: [{ key: { tenantId: 1, postId: 1 }, unique: true }],
+  scheduled_posts: [{ key: { publishAt: 1 } }],
+  follows: [{ key: { followerId: 1, followeeId: 1 }, unique: true }, { key: { followeeId: 1 } }],
+  favorites: [
+    { key: { userId: 1, tenantId: 1, postId: 1 }, unique: true },
+    { key: { tenantId: 1, postId: 1 } },
+  ],
 };
 
 /** Tenant indexes, created when a tenant database is provisioned (never per request). */
-export const tenantIndexes: Record<"posts" | "comments", IndexDescription[]> = {
+export const tenantIndexes: Record<TenantCollection, IndexDescription[]> = {
   posts: [
     { key: { slug: 1 }, unique: true },
     { key: { status: 1, publishedAt: -1 } },
     { key: { status: 1, publishAt: 1 } },
     { key: { tags: 1 } },
+    { key: { previousSlugs: 1 } },
   ],
   comments: [{ key: { postId: 1, createdAt: 1 } }],
+  revisions: [{ key: { postId: 1, createdAt: -1 } }],
+  media: [{ key: { key: 1 }, unique: true }, { key: { createdAt: -1 } }],
+  likes: [{ key: { postId: 1, userId: 1 }, unique: true }, { key: { userId: 1 } }],
+  views: [{ key: { postId: 1, reader: 1, day: 1 }, unique: true }],
 };

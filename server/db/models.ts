@@ -58,19 +58,83 @@ export interface AuditEntryDoc {
   at: Date;
 }
 
+export type PostStatus = "draft" | "scheduled" | "published" | "archived";
+export type PostType = "post" | "page";
+
+/**
+ * A post in a tenant database. This is the contract every content issue shares:
+ * - `version` bumps on every saved change; `syncedVersion` / `ingestedVersion` / `enrichedVersion`
+ *   record how far each fan-out step (global feed, ingestion task on Kafka, enrichment patched
+ *   back) has got. A step is behind when its version is below `version` (for a published post) or
+ *   when the post left the published state and its tombstone was not yet sent; the worker re-drives
+ *   anything behind, so a crash between the write and the fan-out loses nothing.
+ * - `html`, `text`, `wordCount` and `readingMinutes` are computed once by the shared renderer when
+ *   the post is saved; reader requests never render Tiptap.
+ * Fields added by later issues are optional so older documents stay valid.
+ */
 export interface PostDoc {
   _id: ObjectId;
   title: string;
   slug: string;
+  /** Earlier slugs of this post; the reader answers them with a 301 to `slug`. */
+  previousSlugs?: string[];
   content: unknown; // Tiptap JSON
+  /** Rendered and sanitized at save time by the shared renderer. */
+  html?: string;
+  /** Plain text of the content (ingestion, excerpts, search). */
+  text?: string;
+  wordCount?: number;
+  readingMinutes?: number;
   excerpt: string;
+  /** True when the writer typed the excerpt; otherwise it follows the content. */
+  customExcerpt?: boolean;
+  /** Normalised: trimmed, lower-cased, inner whitespace collapsed; unique per post. */
   tags: string[];
-  status: "draft" | "scheduled" | "published" | "archived";
+  coverUrl?: string | null;
+  coverAlt?: string;
+  type?: PostType; // absent means "post"
+  featured?: boolean;
+  status: PostStatus;
   publishAt: Date | null;
   publishedAt: Date | null;
   authorIds: ObjectId[];
   version: number;
+  /** Version last written to `conduit_master.global_feed` (or removed from it). */
   syncedVersion: number;
+  /** Version whose ingestion task (or tombstone) Kafka acknowledged. */
+  ingestedVersion?: number;
+  /** Version whose enrichment was patched back and indexed for search. */
+  enrichedVersion?: number;
+  /** Times of each pipeline step for the latest version (studio pipeline chips). */
+  pipeline?: {
+    savedAt?: Date;
+    syncedAt?: Date;
+    ingestedAt?: Date;
+    enrichedAt?: Date;
+    indexedAt?: Date;
+  };
+  enrichment?: {
+    summary: string;
+    entities: { text: string; type: string }[];
+    keyConcepts: string[];
+    language: string;
+    model: string;
+    version: number;
+    enrichedAt: Date;
+  };
+  /** Nearest neighbours across the network, stored by the result consumer. */
+  related?: {
+    tenantId: string;
+    tenantSlug: string;
+    postId: string;
+    slug: string;
+    title: string;
+    url: string;
+  }[];
+  /** Counters maintained off the render path (views, likes, comments). */
+  metrics?: { views: number; likes: number; comments: number };
+  /** Soft delete: the tombstone stays until every fan-out step has removed the post downstream. */
+  deletedAt?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -78,8 +142,109 @@ export interface PostDoc {
 export interface CommentDoc {
   _id: ObjectId;
   postId: ObjectId;
+  /** A reply names its top-level comment; replies to replies attach to the same parent. */
+  parentId?: ObjectId | null;
   authorId: ObjectId | null;
   body: string;
+  hidden?: boolean;
+  editedAt?: Date | null;
+  deletedAt?: Date | null;
+  createdAt: Date;
+}
+
+/** One saved state of a post (autosaves coalesced, plus one per publish). Tenant `revisions`. */
+export interface RevisionDoc {
+  _id: ObjectId;
+  postId: ObjectId;
+  authorId: ObjectId;
+  title: string;
+  content: unknown;
+  version: number;
+  reason: "autosave" | "publish" | "restore";
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** An uploaded object of the blog. Tenant `media`; the S3 key always starts with the tenant id. */
+export interface MediaDoc {
+  _id: ObjectId;
+  key: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  width?: number;
+  height?: number;
+  /** Resized variants (width → key), made once after upload. */
+  variants?: Record<string, string>;
+  uploaderId: ObjectId;
+  status: "pending" | "ready";
+  createdAt: Date;
+}
+
+/** A signed-in reader's like of a post. Tenant `likes`, unique on (postId, userId). */
+export interface LikeDoc {
+  _id: ObjectId;
+  postId: ObjectId;
+  userId: ObjectId;
+  createdAt: Date;
+}
+
+/** One counted view per reader per post per day. Tenant `views`, unique on (postId, reader, day). */
+export interface ViewDoc {
+  _id: ObjectId;
+  postId: ObjectId;
+  reader: string; // user id or a hash of ip + user agent
+  day: string; // YYYY-MM-DD (UTC)
+  createdAt: Date;
+}
+
+/** `conduit_master.global_feed`: one row per published post, upserted only (ARCHITECTURE.md › Data). */
+export interface FeedItemDoc {
+  _id: ObjectId;
+  tenantId: ObjectId;
+  tenantSlug: string;
+  postId: ObjectId;
+  /** The post version this row reflects; an upsert with an older version never overwrites. */
+  version: number;
+  slug: string;
+  title: string;
+  excerpt: string;
+  tags: string[];
+  authorId: ObjectId;
+  authorIds: ObjectId[];
+  authorName: string;
+  authorUsername?: string;
+  coverUrl: string | null;
+  readingMinutes?: number;
+  publishedAt: Date;
+  hotScore: number;
+  metrics: { views: number; likes: number; comments: number };
+  updatedAt: Date;
+}
+
+/** `conduit_master.scheduled_posts`: where the scheduler's sweep looks, written with the post. */
+export interface ScheduledPostDoc {
+  _id: string; // `${tenantId}:${postId}`
+  tenantId: ObjectId;
+  postId: ObjectId;
+  version: number;
+  publishAt: Date;
+}
+
+/** `conduit_master.follows`: a user follows a person, platform-wide. */
+export interface FollowDoc {
+  _id: ObjectId;
+  followerId: ObjectId;
+  followeeId: ObjectId;
+  createdAt: Date;
+}
+
+/** `conduit_master.favorites`: master-level index of likes (user, tenant, post), written with the like. */
+export interface FavoriteDoc {
+  _id: ObjectId;
+  userId: ObjectId;
+  tenantId: ObjectId;
+  postId: ObjectId;
   createdAt: Date;
 }
 
@@ -89,5 +254,9 @@ export interface SettingsDoc {
   title: string;
   description: string;
   theme: Theme;
+  /** Media URL of the blog's logo (media issue). */
+  logoUrl?: string | null;
+  /** Header navigation of the reader site (reader issue). */
+  navigation?: { label: string; url: string }[];
   updatedAt: Date;
 }
