@@ -1,6 +1,7 @@
 import { type Filter, ObjectId } from "mongodb";
 import type { DatabaseService, PostDoc, TenantRef } from "../../db";
 import { AppError } from "../../errors";
+import type { PostFanout } from "./fanout";
 import { plainTextBlocks, type TextBlock } from "./plain-text";
 
 export type PostStatus = PostDoc["status"];
@@ -41,9 +42,12 @@ const summaryProjection = { content: 0 } as const;
  */
 export class PostsService {
   private readonly db: DatabaseService;
+  /** Downstream hand-off after every committed write (feed, scheduler); optional, see fanout.ts. */
+  fanout: PostFanout | undefined;
 
-  constructor(deps: { db: DatabaseService }) {
+  constructor(deps: { db: DatabaseService; fanout?: PostFanout }) {
     this.db = deps.db;
+    this.fanout = deps.fanout;
   }
 
   /** Published posts, newest first, `limit` at a time; `cursor` is the previous page's `nextCursor`. */
