@@ -66,7 +66,7 @@ describe("plainTextBlocks", () => {
     expect(blocks).toEqual([{ kind: "code", text: "if (x) {\n  y();\n}" }]);
   });
 
-  it("lets unknown nodes contribute their text and skips rules, images and empty blocks", () => {
+  it("lets tables contribute their cells, images their alt and caption, embeds their title; skips rules and empty blocks", () => {
     const blocks = plainTextBlocks(
       doc(
         {
@@ -75,12 +75,16 @@ describe("plainTextBlocks", () => {
         },
         { type: "horizontalRule" },
         { type: "image", attrs: { src: "x.png" } },
+        { type: "image", attrs: { src: "y.png", alt: "A  cat", caption: "Our cat" } },
+        { type: "embed", attrs: { url: "https://v.test/1", title: "A video", description: "About it" } },
         para(),
         para(text("line"), { type: "hardBreak" }, text("break")),
       ),
     );
     expect(blocks).toEqual([
       { kind: "paragraph", text: "cell" },
+      { kind: "paragraph", text: "A cat\nOur cat" },
+      { kind: "paragraph", text: "A video\nAbout it" },
       { kind: "paragraph", text: "line\nbreak" },
     ]);
   });

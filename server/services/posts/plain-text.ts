@@ -1,6 +1,7 @@
 /**
- * Plain-text blocks from Tiptap (ProseMirror) JSON: enough to show a post's words and build
- * excerpts before the editor issue brings rich rendering. Stored content is untrusted JSON, so
+ * Plain-text blocks from Tiptap (ProseMirror) JSON: every word of a post (image alt text and
+ * captions, table cells, embed titles included) for `PostDoc.text`, excerpts, word counts and
+ * the ingestion pipeline. Stored content is untrusted JSON, so
  * every node is checked for shape instead of trusting a type.
  */
 
@@ -90,12 +91,29 @@ function walk(node: Node, out: TextBlock[], ordered = false): void {
       return;
     }
     case "horizontalRule":
+      return;
     case "image":
+      // Alt text and caption are words of the post too (search, ingestion, word count).
+      push(out, { kind: "paragraph", text: attrText(node, ["alt", "caption"]) });
+      return;
+    case "embed":
+      push(out, { kind: "paragraph", text: attrText(node, ["title", "description"]) });
       return;
     default:
       // Unknown nodes (tables, embeds, future extensions) still contribute their words.
       push(out, { kind: "paragraph", text: textOf(node) });
   }
+}
+
+/** The distinct non-empty string attributes `names` of a node, one per line. */
+function attrText(node: Node, names: string[]): string {
+  const attrs = asNode(node.attrs) as Record<string, unknown> | null;
+  const values = names
+    .map((n) => attrs?.[n])
+    .filter((v): v is string => typeof v === "string")
+    .map((v) => v.replace(/\s+/g, " ").trim())
+    .filter(Boolean);
+  return [...new Set(values)].join("\n");
 }
 
 function isList(node: Node): boolean {

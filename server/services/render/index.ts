@@ -1,0 +1,1 @@
+export { EMPTY_DOCUMENT, parseDocument, type RenderedPost, renderDocument } from "./render";
