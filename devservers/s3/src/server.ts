@@ -16,6 +16,8 @@ export interface S3ServerOptions {
   log?: (line: string) => void;
 }
 
+/** The one variable S3 substitutes in a POST key. */
+const FILENAME_VARIABLE = ["$", "{filename}"].join("");
 const XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n';
 const S3_NS = "http://s3.amazonaws.com/doc/2006-03-01/";
 
@@ -260,7 +262,7 @@ export class S3Server {
           const meta = store.head(bucket, key);
           const headers = objectHeaders(meta);
           const ifNoneMatch = header(req, "if-none-match");
-          if (ifNoneMatch && ifNoneMatch.split(",").some((t) => t.trim() === meta.etag || t.trim() === "*")) {
+          if (ifNoneMatch?.split(",").some((t) => t.trim() === meta.etag || t.trim() === "*")) {
             res.writeHead(304, { etag: meta.etag, "last-modified": headers["last-modified"]! });
             return void res.end();
           }
@@ -393,7 +395,7 @@ export class S3Server {
         ArgumentName: "key",
       });
     checkPolicy(form, bucket, form.file.data.length);
-    const key = rawKey.replaceAll("${filename}", form.file.filename);
+    const key = rawKey.replaceAll(FILENAME_VARIABLE, form.file.filename);
     const metadata: Record<string, string> = {};
     for (const [name, value] of form.fields)
       if (name.startsWith("x-amz-meta-")) metadata[name.slice(11)] = value;
@@ -435,11 +437,13 @@ export class S3Server {
     resource: string,
     requestId: string,
   ): void {
+    if (!(error instanceof S3Error)) {
+      this.opts.log?.(`internal error: ${error instanceof Error ? error.stack : String(error)}`);
+    }
     const s3 =
       error instanceof S3Error
         ? error
-        : (this.opts.log?.(`internal error: ${error instanceof Error ? error.stack : String(error)}`),
-          new S3Error("InvalidRequest", "We encountered an internal error. Please try again."));
+        : new S3Error("InvalidRequest", "We encountered an internal error. Please try again.");
     const status = error instanceof S3Error ? s3.status : 500;
     const code = error instanceof S3Error ? s3.code : "InternalError";
     if (res.headersSent) return void res.destroy();
