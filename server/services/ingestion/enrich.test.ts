@@ -1,0 +1,152 @@
+import http from "node:http";
+import https from "node:https";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TASK_SCHEMA } from "../pipeline/messages";
+import { conceptSlug, keyConcepts } from "./concepts";
+import { cosine, EMBEDDING_DIMS, embedTexts, loadEmbeddingModel } from "./embedder";
+import { enrichBatch } from "./enrich";
+import { namedEntities } from "./entities";
+import { SAMPLE_POSTS } from "./fixtures";
+import { detectLanguage } from "./language";
+import { SUMMARY_MAX_WORDS, summarize } from "./summary";
+
+const task = (key: keyof typeof SAMPLE_POSTS, version = 1) => ({
+  schema: TASK_SCHEMA,
+  tenantId: "a".repeat(24),
+  postId: `${"b".repeat(23)}${Object.keys(SAMPLE_POSTS).indexOf(key)}`,
+  version,
+  title: SAMPLE_POSTS[key].title,
+  tags: [...SAMPLE_POSTS[key].tags],
+  text: SAMPLE_POSTS[key].text,
+});
+
+describe("embedding model", () => {
+  const saved = { fetch: globalThis.fetch, http: http.request, https: https.request, get: http.get };
+  const attempts: string[] = [];
+  beforeAll(() => {
+    // Any network use while the model loads is recorded and refused.
+    globalThis.fetch = (async (input: unknown) => {
+      attempts.push(String(input));
+      throw new Error("network refused in test");
+    }) as typeof fetch;
+    const refuse = ((...args: unknown[]) => {
+      attempts.push(String(args[0]));
+      throw new Error("network refused in test");
+    }) as unknown as typeof http.request;
+    http.request = refuse;
+    https.request = refuse;
+    http.get = refuse;
+  });
+  afterAll(() => {
+    globalThis.fetch = saved.fetch;
+    http.request = saved.http;
+    https.request = saved.https;
+    http.get = saved.get;
+  });
+
+  it("loads from the npm package with no network and gives unit 512-d vectors", async () => {
+    await loadEmbeddingModel();
+    const [v] = await embedTexts(["hello world"]);
+    expect(attempts).toEqual([]);
+    expect(v).toHaveLength(EMBEDDING_DIMS);
+    expect(Math.hypot(...(v ?? []))).toBeCloseTo(1, 4);
+  });
+
+  it("relevance: 'feline companions' is nearest the cat post though it shares no word with it", async () => {
+    const keys = Object.keys(SAMPLE_POSTS) as (keyof typeof SAMPLE_POSTS)[];
+    const results = await enrichBatch(keys.map((k) => task(k)));
+    const [query] = await embedTexts(["feline companions"]);
+    const scores = results.map((r, i) => {
+      if (!r.ok) throw new Error(r.error);
+      return { key: keys[i], score: cosine(query ?? [], r.result.embedding) };
+    });
+    scores.sort((a, b) => b.score - a.score);
+    expect(scores[0]?.key).toBe("cats");
+    expect((scores[0]?.score ?? 0) - (scores[1]?.score ?? 0)).toBeGreaterThan(0.05);
+    // …and the keyword path has nothing to match on.
+    const text = `${SAMPLE_POSTS.cats.title} ${SAMPLE_POSTS.cats.text}`.toLowerCase();
+    expect(text).not.toMatch(/feline|companion/);
+  });
+});
+
+describe("enrichment of a task", () => {
+  it("produces the result contract: summary, entities, concepts, language, embedding, model, time", async () => {
+    const [r] = await enrichBatch([task("alps", 3)]);
+    expect(r?.ok).toBe(true);
+    if (!r?.ok) return;
+    expect(r.result).toMatchObject({ schema: 1, version: 3, language: "en", model: expect.any(String) });
+    expect(r.result.embedding).toHaveLength(EMBEDDING_DIMS);
+    expect(r.result.tookMs).toBeGreaterThan(0);
+    expect(r.result.entities.map((e) => e.text)).toEqual(expect.arrayContaining(["Chamonix", "Zermatt"]));
+    expect(r.result.keyConcepts.length).toBeGreaterThan(2);
+  });
+});
+
+describe("summary", () => {
+  it("is extractive and never longer than 60 words", () => {
+    const long = Array.from(
+      { length: 30 },
+      (_, i) => `Sentence ${i} talks about sourdough starters and oven spring in a home kitchen.`,
+    ).join(" ");
+    const s = summarize("Sourdough", long);
+    expect(s.split(/\s+/).length).toBeLessThanOrEqual(SUMMARY_MAX_WORDS);
+    expect(long).toContain(s.split(" ").slice(0, 6).join(" "));
+  });
+
+  it("cuts a single endless sentence at 60 words with an ellipsis", () => {
+    const s = summarize("x", Array.from({ length: 200 }, (_, i) => `word${i}`).join(" "));
+    expect(s.split(/\s+/)).toHaveLength(SUMMARY_MAX_WORDS);
+    expect(s.endsWith("…")).toBe(true);
+  });
+
+  it("prefers the sentences that carry the post's subject", () => {
+    const s = summarize(
+      "Baking sourdough",
+      "Hello there. The weather was nice. Sourdough baking needs a lively starter and a hot oven. A good sourdough loaf has an open crumb. I also like tea.",
+      20,
+    );
+    expect(s).toContain("Sourdough baking needs a lively starter");
+  });
+});
+
+describe("named entities", () => {
+  it("finds people, places and organisations", () => {
+    const entities = namedEntities(
+      "Ada Lovelace and the engine",
+      "Ada Lovelace met Charles Babbage in London in 1833. The Royal Society discussed the Analytical Engine. Later, Microsoft built on the idea in California.",
+    );
+    const byType = (type: string) => entities.filter((e) => e.type === type).map((e) => e.text);
+    expect(byType("person")).toEqual(expect.arrayContaining(["Ada Lovelace", "Charles Babbage"]));
+    expect(byType("place")).toEqual(expect.arrayContaining(["London", "California"]));
+    expect(byType("organization")).toEqual(expect.arrayContaining(["Microsoft"]));
+    expect(entities[0]?.text).toBe("Ada Lovelace"); // named twice: ranked first
+  });
+
+  it("returns nothing for text without names", () => {
+    expect(namedEntities("notes", "just some lower case notes about nothing in particular.")).toEqual([]);
+  });
+});
+
+describe("key concepts", () => {
+  it("ranks recurring phrases and the writer's tags first", () => {
+    const concepts = keyConcepts(SAMPLE_POSTS.bread.title, SAMPLE_POSTS.bread.text, ["baking"]);
+    expect(concepts.slice(0, 3)).toContain("sourdough");
+    expect(concepts).toContain("baking");
+    expect(concepts.length).toBeLessThanOrEqual(8);
+    expect(concepts.every((c) => c === c.toLowerCase())).toBe(true);
+  });
+
+  it("slugs concepts for URLs", () => {
+    expect(conceptSlug("Crème brûlée recipes")).toBe("creme-brulee-recipes");
+  });
+});
+
+describe("language", () => {
+  it("detects common languages and says 'und' when unsure", () => {
+    expect(detectLanguage("The cat sat on the mat and it was happy with the sun.")).toBe("en");
+    expect(detectLanguage("El gato se sienta en la alfombra y es feliz con el sol de la mañana.")).toBe("es");
+    expect(detectLanguage("Le chat est assis sur le tapis et il est content avec le soleil.")).toBe("fr");
+    expect(detectLanguage("Der Hund und die Katze sind nicht in dem Haus mit der Tür.")).toBe("de");
+    expect(detectLanguage("x y z")).toBe("und");
+  });
+});
