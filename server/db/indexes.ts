@@ -30,8 +30,25 @@ export const masterIndexes: Record<MasterCollection, IndexDescription[]> = {
   ],
   memberships: [{ key: { tenantId: 1, userId: 1 }, unique: true }, { key: { userId: 1 } }],
   audit_log: [{ key: { at: -1 } }, { key: { action: 1, at: -1 } }],
-  global_feed: [{ key: { tenantId: 1, postId: 1 }, unique: true }],
-  scheduled_posts: [{ key: { publishAt: 1 } }],
+  // Feed issue: one index per filter × sort, so every feed query is an index scan with no
+  // in-memory sort (tie-broken on _id for the keyset cursor); tombstones expire after an hour.
+  global_feed: [
+    { key: { tenantId: 1, postId: 1 }, unique: true },
+    { key: { publishedAt: -1, _id: -1 } },
+    { key: { hotScore: -1, _id: -1 } },
+    { key: { signalScore: -1, _id: -1 } },
+    { key: { tags: 1, publishedAt: -1, _id: -1 } },
+    { key: { tags: 1, hotScore: -1, _id: -1 } },
+    { key: { tags: 1, signalScore: -1, _id: -1 } },
+    { key: { authorIds: 1, publishedAt: -1, _id: -1 } },
+    { key: { authorIds: 1, hotScore: -1, _id: -1 } },
+    { key: { authorIds: 1, signalScore: -1, _id: -1 } },
+    { key: { tenantId: 1, publishedAt: -1, _id: -1 } },
+    { key: { tenantId: 1, hotScore: -1, _id: -1 } },
+    { key: { tenantId: 1, signalScore: -1, _id: -1 } },
+    { key: { removedAt: 1 }, expireAfterSeconds: 3_600 },
+  ],
+  scheduled_posts: [{ key: { publishAt: 1 } }, { key: { tenantId: 1 } }],
   follows: [{ key: { followerId: 1, followeeId: 1 }, unique: true }, { key: { followeeId: 1 } }],
   favorites: [
     { key: { userId: 1, tenantId: 1, postId: 1 }, unique: true },

@@ -22,6 +22,8 @@ export interface TenantDoc {
   deletedAt?: Date;
   /** Set when a platform admin dropped the (soft-deleted) tenant's database. */
   databaseDroppedAt?: Date;
+  /** Set once a deleted tenant's rows were removed from `global_feed` (feed issue). */
+  feedPurgedAt?: Date;
 }
 
 export interface UserDoc {
@@ -219,6 +221,15 @@ export interface FeedItemDoc {
   publishedAt: Date;
   hotScore: number;
   metrics: { views: number; likes: number; comments: number };
+  /** Weighted signals (views + 4·likes + 8·comments), the `top` sort key (feed issue). */
+  signalScore?: number;
+  /**
+   * Set on a tombstone: the post left the feed at `version`. A tombstone keeps only the key,
+   * `version` and `metrics` (no publishedAt/tags/hotScore, so no feed query matches it) and blocks
+   * an older sync that arrives late; a TTL index drops it after an hour. Read the feed through
+   * `FeedService`, or filter `removedAt: {$exists: false}`.
+   */
+  removedAt?: Date;
   updatedAt: Date;
 }
 
