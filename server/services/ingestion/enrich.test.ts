@@ -1,7 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TASK_SCHEMA } from "../pipeline/messages";
+import { type IngestionTask, TASK_SCHEMA } from "../pipeline/messages";
 import { conceptSlug, keyConcepts } from "./concepts";
 import { cosine, EMBEDDING_DIMS, embedTexts, loadEmbeddingModel } from "./embedder";
 import { enrichBatch } from "./enrich";
@@ -10,7 +10,7 @@ import { SAMPLE_POSTS } from "./fixtures";
 import { detectLanguage } from "./language";
 import { SUMMARY_MAX_WORDS, summarize } from "./summary";
 
-const task = (key: keyof typeof SAMPLE_POSTS, version = 1) => ({
+const task = (key: keyof typeof SAMPLE_POSTS, version = 1): IngestionTask => ({
   schema: TASK_SCHEMA,
   tenantId: "a".repeat(24),
   postId: `${"b".repeat(23)}${Object.keys(SAMPLE_POSTS).indexOf(key)}`,
