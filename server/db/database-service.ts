@@ -5,6 +5,7 @@ import type {
   AuditEntryDoc,
   CommentDoc,
   FavoriteDoc,
+  PipelineLatencyDoc,
   FeedItemDoc,
   FollowDoc,
   LikeDoc,
@@ -29,6 +30,7 @@ export interface MasterDb {
   scheduledPosts: Collection<ScheduledPostDoc>;
   follows: Collection<FollowDoc>;
   favorites: Collection<FavoriteDoc>;
+  pipelineLatency: Collection<PipelineLatencyDoc>;
 }
 
 export interface TenantDb {
@@ -103,6 +105,7 @@ export class DatabaseService {
       scheduledPosts: db.collection<ScheduledPostDoc>("scheduled_posts"),
       follows: db.collection<FollowDoc>("follows"),
       favorites: db.collection<FavoriteDoc>("favorites"),
+      pipelineLatency: db.collection<PipelineLatencyDoc>("pipeline_latency"),
     };
   }
 

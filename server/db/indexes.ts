@@ -8,7 +8,8 @@ type MasterCollection =
   | "global_feed"
   | "scheduled_posts"
   | "follows"
-  | "favorites";
+  | "favorites"
+  | "pipeline_latency";
 type TenantCollection = "posts" | "comments" | "revisions" | "media" | "likes" | "views";
 
 /** Master indexes, created once per process at start-up (`ensureMasterIndexes`). */
@@ -50,6 +51,8 @@ export const masterIndexes: Record<MasterCollection, IndexDescription[]> = {
   ],
   scheduled_posts: [{ key: { publishAt: 1 } }, { key: { tenantId: 1 } }],
   follows: [{ key: { followerId: 1, followeeId: 1 }, unique: true }, { key: { followeeId: 1 } }],
+  // The admin page reads the newest 1,000 (pipeline issue).
+  pipeline_latency: [{ key: { indexedAt: -1 } }],
   favorites: [
     { key: { userId: 1, tenantId: 1, postId: 1 }, unique: true },
     { key: { tenantId: 1, postId: 1 } },

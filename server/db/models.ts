@@ -24,6 +24,8 @@ export interface TenantDoc {
   databaseDroppedAt?: Date;
   /** Set once a deleted tenant's rows were removed from `global_feed` (feed issue). */
   feedPurgedAt?: Date;
+  /** When the pipeline sent the deleted tenant's tombstone (its posts leave the search index). */
+  searchRemovedAt?: Date;
 }
 
 export interface UserDoc {
@@ -114,6 +116,8 @@ export interface PostDoc {
     ingestedAt?: Date;
     enrichedAt?: Date;
     indexedAt?: Date;
+    /** When the pipeline sent this post's tombstone (it left the network); cleared by the next task. */
+    tombstonedAt?: Date;
   };
   enrichment?: {
     summary: string;
@@ -257,6 +261,22 @@ export interface FavoriteDoc {
   tenantId: ObjectId;
   postId: ObjectId;
   createdAt: Date;
+}
+
+/**
+ * `conduit_master.pipeline_latency`: one row per post version made searchable (pipeline issue),
+ * for the platform-admin p50/p99 over the last 1,000 posts. Written by the result consumer.
+ */
+export interface PipelineLatencyDoc {
+  _id: string; // `${tenantId}:${postId}:${version}`
+  tenantId: ObjectId;
+  postId: ObjectId;
+  version: number;
+  /** Saved (or published) → searchable, in ms. */
+  latencyMs: number;
+  /** The ingestion service's own share (analysis + embedding). */
+  enrichMs: number;
+  indexedAt: Date;
 }
 
 /** Blog-wide settings: a single document with `_id: "blog"`. */
