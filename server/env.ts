@@ -48,6 +48,17 @@ const schema = z
     KAFKA_BROKERS: optionalString,
     ELASTICSEARCH_URL: optionalString,
     S3_ENDPOINT: optionalString,
+    /**
+     * Names of the pipeline's topics, consumer groups and search index derive from this (pipeline
+     * issue): `<ns>.ingestion.tasks`, `<ns>.ingestion.results`, index `<ns>-posts`. Tests use a unique one.
+     */
+    PIPELINE_NAMESPACE: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^[a-z][a-z0-9-]{0,40}$/, "lower-case letters, digits and dashes")
+        .default("conduit"),
+    ),
     /** Set by Next while `next build` runs: no secret is needed to compile, only to serve. */
     NEXT_PHASE: optionalString,
   })
