@@ -1,0 +1,225 @@
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from "kafkajs";
+import type { Logger } from "../../server/log";
+import { loadEmbeddingModel } from "../../server/services/ingestion/embedder";
+import { type Enrichment, enrichBatch } from "../../server/services/ingestion/enrich";
+import { ensurePipelineTopics } from "../../server/services/pipeline/kafka";
+import {
+  headerString,
+  type IngestionTask,
+  ingestionTaskSchema,
+} from "../../server/services/pipeline/messages";
+import type { PipelineNames } from "../../server/services/pipeline/names";
+
+export interface IngestionServiceOptions {
+  kafka: Kafka;
+  names: PipelineNames;
+  log: Logger;
+  /** Tasks enriched per model call; batching cuts the embedding cost per post (see README). */
+  batchSize?: number;
+  /** How long a fetch waits for new tasks when the partition is idle. */
+  maxWaitMs?: number;
+  /** Test hook: called after results are produced and before their offsets are committed. */
+  beforeCommit?: (count: number) => Promise<void> | void;
+}
+
+export interface IngestionStats {
+  processed: number;
+  skippedDuplicates: number;
+  tombstones: number;
+  deadLettered: number;
+}
+
+export interface IngestionService {
+  stats: IngestionStats;
+  consumer: Consumer;
+  stop(): Promise<void>;
+}
+
+/** Recently produced (postId, version) pairs: a redelivered task is not enriched twice. */
+class RecentSet {
+  private readonly items = new Set<string>();
+  constructor(private readonly max: number) {}
+  has(key: string) {
+    return this.items.has(key);
+  }
+  add(key: string) {
+    this.items.add(key);
+    if (this.items.size > this.max) {
+      const first = this.items.values().next().value;
+      if (first !== undefined) this.items.delete(first);
+    }
+  }
+}
+
+type Outgoing = { topic: string; key: string | null; value: string | null; headers?: Record<string, string> };
+
+/**
+ * The ingestion service (issue 21 §2): a kafkajs consumer group on the tasks topic. Per batch it
+ * parses the tasks, keeps the newest version of each post, enriches them together (one model
+ * call), produces the results (acks = all), and only then commits the offsets — so a crash at any
+ * point redelivers, never loses. A task that cannot be parsed or enriched goes to the dead-letter
+ * topic with its error, and its partition moves on.
+ */
+export async function startIngestionService(opts: IngestionServiceOptions): Promise<IngestionService> {
+  const { kafka, names, log } = opts;
+  const batchSize = opts.batchSize ?? 16;
+  await ensurePipelineTopics(kafka, names);
+  await loadEmbeddingModel();
+
+  const producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const consumer = kafka.consumer({
+    groupId: names.ingestionGroup,
+    maxWaitTimeInMs: opts.maxWaitMs ?? 100,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1_000,
+    rebalanceTimeout: 10_000,
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topic: names.tasksTopic, fromBeginning: true });
+
+  const stats: IngestionStats = { processed: 0, skippedDuplicates: 0, tombstones: 0, deadLettered: 0 };
+  const recent = new RecentSet(10_000);
+
+  const handleChunk = async (payload: EachBatchPayload, messages: KafkaMessage[]) => {
+    const { batch } = payload;
+    const out: Outgoing[] = [];
+    const tasks: { message: KafkaMessage; task: IngestionTask }[] = [];
+
+    for (const message of messages) {
+      const key = message.key?.toString() ?? null;
+      if (message.value === null) {
+        // Tombstone: forwarded as is, so the result consumer removes the post (or tenant) from search.
+        stats.tombstones += 1;
+        const headers: Record<string, string> = {};
+        for (const name of ["version", "scope"]) {
+          const v = headerString(message.headers?.[name]);
+          if (v !== undefined) headers[name] = v;
+        }
+        out.push({ topic: names.resultsTopic, key, value: null, headers });
+        continue;
+      }
+      let task: IngestionTask;
+      try {
+        task = ingestionTaskSchema.parse(JSON.parse(message.value.toString("utf8")));
+        if (key !== `${task.tenantId}:${task.postId}`) throw new Error(`key ${key} does not match the task`);
+      } catch (error) {
+        out.push(deadLetter(names, batch.partition, message, error));
+        continue;
+      }
+      tasks.push({ message, task });
+    }
+
+    // Newest version per post wins; an older version later in the same chunk is superseded.
+    const newest = new Map<string, IngestionTask>();
+    for (const { task } of tasks) {
+      const seen = newest.get(task.postId);
+      if (!seen || seen.version < task.version) newest.set(task.postId, task);
+    }
+    const todo = [...newest.values()].filter((t) => {
+      const dup = recent.has(`${t.postId}:${t.version}`);
+      if (dup) stats.skippedDuplicates += 1;
+      return !dup;
+    });
+    stats.skippedDuplicates += tasks.length - newest.size;
+
+    for (const e of await enrichSafely(todo)) {
+      if (e.ok) {
+        out.push({
+          topic: names.resultsTopic,
+          key: `${e.result.tenantId}:${e.result.postId}`,
+          value: JSON.stringify(e.result),
+        });
+      } else {
+        const original = tasks.find((t) => t.task === e.task)?.message;
+        if (original) out.push(deadLetter(names, batch.partition, original, new Error(e.error)));
+      }
+    }
+
+    if (out.length > 0) {
+      const byTopic = new Map<string, Outgoing[]>();
+      for (const m of out) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic.entries()].map(([topic, ms]) => ({
+          topic,
+          messages: ms.map(({ key, value, headers }) => ({ key, value, headers })),
+        })),
+      });
+    }
+    for (const e of out) if (e.topic === names.deadLetterTopic) stats.deadLettered += 1;
+    for (const t of todo) recent.add(`${t.postId}:${t.version}`);
+    stats.processed += todo.length;
+
+    await opts.beforeCommit?.(messages.length);
+    const last = messages.at(-1);
+    if (last) {
+      payload.resolveOffset(last.offset);
+      await consumer.commitOffsets([
+        { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
+      ]);
+    }
+    await payload.heartbeat();
+  };
+
+  const enrichSafely = async (todo: IngestionTask[]): Promise<Enrichment[]> => {
+    if (todo.length === 0) return [];
+    try {
+      return await enrichBatch(todo);
+    } catch (error) {
+      // One bad task must not fail its neighbours: retry one by one to find it.
+      log.warn({ err: String(error), tasks: todo.length }, "batch enrichment failed; retrying one by one");
+      const out: Enrichment[] = [];
+      for (const task of todo) {
+        try {
+          out.push(...(await enrichBatch([task])));
+        } catch (single) {
+          out.push({ ok: false, task, error: single instanceof Error ? single.message : String(single) });
+        }
+      }
+      return out;
+    }
+  };
+
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: 1,
+    eachBatch: async (payload) => {
+      const { messages } = payload.batch;
+      for (let at = 0; at < messages.length; at += batchSize) {
+        if (!payload.isRunning() || payload.isStale()) return;
+        await handleChunk(payload, messages.slice(at, at + batchSize));
+      }
+    },
+  });
+
+  return {
+    stats,
+    consumer,
+    async stop() {
+      await consumer.disconnect();
+      await producer.disconnect();
+    },
+  };
+}
+
+function deadLetter(
+  names: PipelineNames,
+  partition: number,
+  message: KafkaMessage,
+  error: unknown,
+): Outgoing {
+  return {
+    topic: names.deadLetterTopic,
+    key: message.key?.toString() ?? null,
+    value: message.value?.toString("utf8") ?? null,
+    headers: {
+      error: (error instanceof Error ? error.message : String(error)).slice(0, 2_000),
+      "source-topic": names.tasksTopic,
+      "source-partition": String(partition),
+      "source-offset": message.offset,
+      "failed-at": new Date().toISOString(),
+    },
+  };
+}
