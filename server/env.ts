@@ -48,6 +48,18 @@ const schema = z
     KAFKA_BROKERS: optionalString,
     ELASTICSEARCH_URL: optionalString,
     S3_ENDPOINT: optionalString,
+    /** Media storage (media issue): the bucket the app writes to; uploads go there straight from the browser. */
+    S3_BUCKET: z.preprocess(emptyToUndefined, z.string().default("conduit-media")),
+    S3_REGION: z.preprocess(emptyToUndefined, z.string().default("us-east-1")),
+    S3_ACCESS_KEY_ID: optionalString,
+    S3_SECRET_ACCESS_KEY: optionalString,
+    /** Path-style addressing (`<endpoint>/<bucket>/<key>`): MinIO and the local server need it. */
+    S3_FORCE_PATH_STYLE: z.preprocess(emptyToUndefined, z.enum(["true", "false"]).default("true")),
+    /**
+     * Base URL under which resized images are served (a CDN or the bucket's public URL). Unset:
+     * the app serves them itself at `<PUBLIC_PROTOCOL>://<ROOT_DOMAIN>/media/<key>`.
+     */
+    S3_PUBLIC_URL: z.preprocess(emptyToUndefined, z.url().optional()),
     /**
      * Names of the pipeline's topics, consumer groups and search index derive from this (pipeline
      * issue): `<ns>.ingestion.tasks`, `<ns>.ingestion.results`, index `<ns>-posts`. Tests use a unique one.

@@ -40,6 +40,14 @@ export interface UserDoc {
   githubId?: string;
   createdAt: Date;
   updatedAt: Date;
+  /**
+   * Bumped on every change readers see next to the person's posts (name, username, avatar), with
+   * its time: fan-out (global_feed.authorName, bylines) compares it with what it last copied.
+   */
+  profileVersion?: number;
+  profileChangedAt?: Date;
+  /** The avatar's object base (`avatars/<userId>/<id>`) and its square WebP sizes (size → key); `image` holds the 256 px URL. */
+  avatar?: { base: string; variants: Record<string, string> } | null;
 }
 
 export interface MembershipDoc {
@@ -185,6 +193,14 @@ export interface MediaDoc {
   uploaderId: ObjectId;
   status: "pending" | "ready";
   createdAt: Date;
+  /** Set while one confirm call makes the variants, so a second call doesn't make them again. */
+  processingAt?: Date;
+  readyAt?: Date;
+  /** Default alt text offered when the image is inserted (the post keeps its own). */
+  alt?: string;
+  /** Bytes of all variants, and the sharp time to make them (measured at upload). */
+  variantBytes?: number;
+  resizeMs?: number;
 }
 
 /** A signed-in reader's like of a post. Tenant `likes`, unique on (postId, userId). */

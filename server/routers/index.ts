@@ -1,7 +1,10 @@
 import { createCallerFactory, router } from "../trpc";
+import { accountRouter } from "./account";
 import { adminRouter } from "./admin";
 import { auditRouter } from "./audit";
 import { authRouter } from "./auth";
+import { mediaRouter } from "./media";
+import { membersRouter } from "./members";
 import { tenantsRouter } from "./tenants";
 
 export const appRouter = router({
@@ -9,6 +12,9 @@ export const appRouter = router({
   tenants: tenantsRouter,
   audit: auditRouter,
   admin: adminRouter,
+  media: mediaRouter,
+  members: membersRouter,
+  account: accountRouter,
 });
 
 export type AppRouter = typeof appRouter;

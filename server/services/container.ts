@@ -2,9 +2,13 @@ import { DatabaseService } from "../db";
 import { type Env, env } from "../env";
 import { type Logger, log } from "../log";
 import { AuditService } from "./audit/audit-service";
+import { MediaService } from "./media/media-service";
+import type { ObjectStorage } from "./media/object-storage";
+import { createObjectStorage, mediaPublicBase } from "./media/storage-config";
 import { MembershipsService } from "./memberships/memberships-service";
 import { PostsService } from "./posts/posts-service";
 import { TenantsService } from "./tenants/tenants-service";
+import { ProfileService } from "./users/profile-service";
 import { UsersService } from "./users/users-service";
 
 /** Every service the app uses, wired once per process (or once per test). */
@@ -15,6 +19,10 @@ export interface Services {
   audit: AuditService;
   users: UsersService;
   posts: PostsService;
+  /** Media (media issue): the S3 client (null while S3_ENDPOINT is unset), blog images, people's profiles. */
+  storage: ObjectStorage | null;
+  media: MediaService;
+  profiles: ProfileService;
 }
 
 export interface ServiceDeps {
@@ -43,8 +51,12 @@ export function createServices(deps: ServiceDeps): Services {
     .map((e) => e.trim().toLowerCase())
     .filter(Boolean);
   const users = new UsersService({ db, log, audit, adminEmails });
+  const storage = createObjectStorage(env);
+  const publicBase = mediaPublicBase(env);
+  const media = new MediaService({ db, storage, publicBase, log, now });
+  const profiles = new ProfileService({ db, storage, publicBase, audit, log, now });
   const posts = new PostsService({ db });
-  return { db, tenants, memberships, audit, users, posts };
+  return { storage, media, profiles, db, tenants, memberships, audit, users, posts };
 }
 
 // Next dev re-evaluates modules on every edit; keeping the container on globalThis keeps one

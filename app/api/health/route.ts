@@ -17,6 +17,7 @@ function health(): HealthService {
     kafkaBrokers: env.KAFKA_BROKERS,
     elasticsearchUrl: env.ELASTICSEARCH_URL,
     s3Endpoint: env.S3_ENDPOINT,
+    storage: getServices().storage,
   });
   return g[key];
 }

@@ -18,6 +18,8 @@ export interface HealthServiceDeps {
   kafkaBrokers?: string;
   elasticsearchUrl?: string;
   s3Endpoint?: string;
+  /** The app's S3 client: when given, the storage check is a HeadBucket through it (credentials and bucket too). */
+  storage?: { ping(): Promise<void> } | null;
   /** Per check; a dependency slower than this counts as down. */
   timeoutMs?: number;
 }
@@ -104,7 +106,9 @@ export class HealthService {
       }),
       kafkaBrokers ? this.run(() => tcpProbe(kafkaBrokers.split(",")[0] ?? "")) : notConfigured(),
       elasticsearchUrl ? this.run(() => httpProbe(elasticsearchUrl, controller.signal)) : notConfigured(),
-      s3Endpoint ? this.run(() => httpProbe(s3Endpoint, controller.signal)) : notConfigured(),
+      s3Endpoint
+        ? this.run(() => this.deps.storage?.ping() ?? httpProbe(s3Endpoint, controller.signal))
+        : notConfigured(),
     ]);
     controller.abort();
     const checks: HealthReport["checks"] = { api: "ok", db, redis, kafka, search, storage };

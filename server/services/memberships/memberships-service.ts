@@ -2,6 +2,9 @@ import { ObjectId } from "mongodb";
 import { type DatabaseService, isDuplicateKeyError, type MembershipDoc, type Role } from "../../db";
 import { AppError } from "../../errors";
 import type { AuditService, RequestActor } from "../audit/audit-service";
+import { listMembers, type MemberDto } from "./members";
+
+export type { MemberDto } from "./members";
 
 export const ROLES = ["owner", "editor", "author"] as const satisfies readonly Role[];
 
@@ -103,20 +106,89 @@ export class MembershipsService {
     });
   }
 
+  /**
+   * Removes a member (audited). Their posts stay, with their byline: authorship is history, and
+   * the owners can still edit or unpublish those posts. The person just can't open the studio.
+   */
   async remove(tenantId: ObjectId, userId: string, by: RequestActor): Promise<void> {
+    await this.drop(tenantId, userId, by, "membership.remove");
+  }
+
+  /** A member leaves on their own (audited); the last owner can't. */
+  async leave(tenantId: ObjectId, userId: string, by: RequestActor): Promise<void> {
+    const role = await this.roleOf(tenantId, userId);
+    if (!role) throw new AppError("NOT_FOUND", "You are not a member of this blog.");
+    await this.drop(tenantId, userId, by, "membership.leave");
+  }
+
+  private async drop(
+    tenantId: ObjectId,
+    userId: string,
+    by: RequestActor,
+    action: "membership.remove" | "membership.leave",
+  ): Promise<void> {
     const uid = toUserObjectId(userId);
     const memberships = this.db.master().memberships;
     const current = await memberships.findOne({ tenantId, userId: uid });
     if (!current) return;
     if (current.role === "owner" && (await memberships.countDocuments({ tenantId, role: "owner" })) <= 1) {
-      throw new AppError("CONFLICT", "A blog needs at least one owner.");
+      throw new AppError(
+        "CONFLICT",
+        action === "membership.leave"
+          ? "You are this blog's only owner. Make someone else an owner before you leave."
+          : "A blog needs at least one owner.",
+      );
     }
     await memberships.deleteOne({ _id: current._id });
     await this.audit.record({
       ...by,
-      action: "membership.remove",
+      action,
       target: { type: "tenant", id: tenantId.toHexString() },
       details: { userId, role: current.role },
     });
+  }
+
+  /**
+   * Adds an existing Conduit account, found by e-mail, with a role (audited as `membership.add`
+   * with `invited: true`). There is no pending invitation: the person sees the blog in their
+   * studio at once.
+   */
+  async invite(
+    tenantId: ObjectId,
+    email: string,
+    role: Exclude<Role, "owner">,
+    by: RequestActor,
+  ): Promise<MemberDto> {
+    const master = this.db.master();
+    const user = await master.users.findOne({ email: email.trim().toLowerCase() });
+    if (!user) {
+      throw new AppError(
+        "NOT_FOUND",
+        "No Conduit account uses that e-mail. Ask them to sign up first, then invite them.",
+      );
+    }
+    const userId = user._id.toHexString();
+    const existing = await this.insertIfAbsent(tenantId, userId, role);
+    if (existing) throw new AppError("CONFLICT", `${user.name} is already a member (${existing}).`);
+    await this.audit.record({
+      ...by,
+      action: "membership.add",
+      target: { type: "tenant", id: tenantId.toHexString() },
+      details: { userId, email: user.email, role, invited: true },
+    });
+    return {
+      userId,
+      name: user.name,
+      username: user.username,
+      email: user.email,
+      image: user.image ?? null,
+      role,
+      joinedAt: this.now(),
+    };
+  }
+
+  /** Members with names and pictures, owners first. */
+  members(tenantId: ObjectId): Promise<MemberDto[]> {
+    return listMembers(this.db, tenantId);
   }
 }
