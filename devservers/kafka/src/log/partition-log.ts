@@ -1,0 +1,313 @@
+import fs from "node:fs";
+import path from "node:path";
+import { ErrorCode, KafkaError } from "../protocol/errors";
+import { BATCH_HEADER_SIZE, type BatchInfo, crc32cOf, F, recordTimestamps } from "../protocol/record-batch";
+import type { SyncTarget } from "./group-commit";
+import { ProducerState } from "./producer-state";
+import { parseSegmentFileName, Segment } from "./segment";
+
+export interface LogConfig {
+  /** Roll to a new segment past this size. */
+  segmentBytes: number;
+  /** Per partition; -1 = unlimited. Whole old segments are deleted while the rest still exceeds it. */
+  retentionBytes: number;
+  /** -1 = unlimited. Old segments whose newest record is older are deleted. */
+  retentionMs: number;
+}
+
+/** fsync of a directory, so a created or renamed entry in it survives a crash. */
+export function syncDir(dir: string): void {
+  const fd = fs.openSync(dir, "r");
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * The durable log of one partition: segment files of record batches as the clients sent them
+ * (base offsets assigned in place), appended with plain writes and made durable by the broker's
+ * group commit. Only offsets below the high watermark — what the last completed fdatasync covered —
+ * are visible to fetches, so a consumer never sees a record a crash could take back.
+ */
+export class PartitionLog implements SyncTarget {
+  readonly producers = new ProducerState();
+  private readonly segments: Segment[];
+  private listeners = new Set<() => void>();
+  /** Next offset to assign (log end offset). */
+  leo: number;
+  /** Durable end: offsets below it are on disk and visible. */
+  hw: number;
+  private closed = false;
+
+  private constructor(
+    readonly topic: string,
+    readonly partition: number,
+    readonly dir: string,
+    public config: LogConfig,
+    segments: Segment[],
+  ) {
+    this.segments = segments;
+    this.leo = this.active.nextOffset;
+    this.hw = this.leo;
+  }
+
+  /** Opens (recovering a torn tail) or creates the partition directory. */
+  static open(
+    dir: string,
+    topic: string,
+    partition: number,
+    config: LogConfig,
+    log?: (m: string) => void,
+  ): PartitionLog {
+    const existed = fs.existsSync(dir);
+    fs.mkdirSync(dir, { recursive: true });
+    if (!existed) syncDir(path.dirname(dir));
+    const bases = fs
+      .readdirSync(dir)
+      .map(parseSegmentFileName)
+      .filter((b): b is number => b !== null)
+      .sort((a, b) => a - b);
+    const segments: Segment[] = [];
+    const producers: Array<[number, number, number, number, number]> = [];
+    let expected: number | null = null;
+    for (let i = 0; i < bases.length; i++) {
+      const base = bases[i]!;
+      const file = path.join(dir, `${String(base).padStart(20, "0")}.log`);
+      if (expected !== null && base !== expected) {
+        // A gap after a truncated segment: nothing after it can be trusted.
+        log?.(`${topic}-${partition}: dropping segment ${base} (expected ${expected})`);
+        fs.rmSync(file, { force: true });
+        continue;
+      }
+      const fd = fs.openSync(file, "r+");
+      const segment = new Segment(base, file, fd, fs.fstatSync(fd).size);
+      const isLast = i === bases.length - 1;
+      const clean = scanSegment(segment, isLast, producers);
+      if (clean < segment.size) {
+        log?.(`${topic}-${partition}: truncating ${file} from ${segment.size} to ${clean} bytes (torn tail)`);
+        fs.ftruncateSync(fd, clean);
+        fs.fdatasyncSync(fd);
+        segment.size = clean;
+      }
+      segments.push(segment);
+      expected = segment.nextOffset;
+    }
+    if (segments.length === 0) {
+      segments.push(Segment.create(dir, 0));
+      syncDir(dir);
+    }
+    const plog = new PartitionLog(topic, partition, dir, config, segments);
+    for (const [pid, epoch, seq, delta, base] of producers)
+      plog.producers.record(pid, epoch, seq, delta, base);
+    return plog;
+  }
+
+  private get active(): Segment {
+    return this.segments[this.segments.length - 1]!;
+  }
+
+  get logStartOffset(): number {
+    const first = this.segments[0]!;
+    return first.batchCount ? first.bases[0]! : first.baseOffset;
+  }
+
+  /** Bytes on disk. */
+  get size(): number {
+    let n = 0;
+    for (const s of this.segments) n += s.size;
+    return n;
+  }
+
+  /**
+   * Appends a validated batch; returns its base offset. The write reaches the page cache now;
+   * durability (and visibility) comes with the next group commit.
+   */
+  append(batch: BatchInfo): number {
+    if (this.closed) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "partition was deleted");
+    const { bytes } = batch;
+    const base = this.leo;
+    bytes.writeBigInt64BE(BigInt(base), F.baseOffset);
+    bytes.writeInt32BE(0, F.leaderEpoch);
+    let segment = this.active;
+    if (segment.size > 0 && segment.size + bytes.length > this.config.segmentBytes) segment = this.roll();
+    const position = segment.size;
+    try {
+      segment.write(bytes);
+    } catch (err) {
+      // e.g. ENOSPC: leave no partial batch behind
+      try {
+        fs.ftruncateSync(segment.fd, position);
+      } catch {}
+      segment.size = position;
+      throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, `write failed: ${(err as Error).message}`);
+    }
+    const end = base + batch.lastOffsetDelta + 1;
+    segment.index(base, end, position, bytes.length, batch.maxTimestamp);
+    this.leo = end;
+    this.producers.record(
+      batch.producerId,
+      batch.producerEpoch,
+      batch.baseSequence,
+      batch.lastOffsetDelta,
+      base,
+    );
+    return base;
+  }
+
+  /** New active segment; the old one is synced first so only the last segment can have a torn tail. */
+  private roll(): Segment {
+    fs.fdatasyncSync(this.active.fd);
+    const next = Segment.create(this.dir, this.leo);
+    syncDir(this.dir);
+    this.segments.push(next);
+    this.enforceRetention(Date.now());
+    return next;
+  }
+
+  beginSync(): { fd: number; commit(): void } | null {
+    if (this.closed) return null;
+    const end = this.leo;
+    if (end <= this.hw) return null;
+    return {
+      fd: this.active.fd,
+      commit: () => {
+        if (end > this.hw) {
+          this.hw = end;
+          for (const l of this.listeners) l();
+        }
+      },
+    };
+  }
+
+  /** Called whenever the high watermark advances (or the partition goes away). */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Whole batches from the one holding `offset`, below the high watermark, up to `maxBytes`
+   * (at least one batch when `atLeastOne`, as Kafka returns an oversized first batch). From a
+   * single segment, like Kafka; the next fetch continues in the next one.
+   */
+  read(offset: number, maxBytes: number, atLeastOne: boolean): Buffer | null {
+    if (offset >= this.hw) return null;
+    let si = this.segmentIndexFor(offset);
+    let segment = this.segments[si]!;
+    let bi = segment.batchAtOrAfter(offset);
+    while (bi >= segment.batchCount) {
+      si++;
+      if (si >= this.segments.length) return null;
+      segment = this.segments[si]!;
+      bi = 0;
+    }
+    const start = segment.positions[bi]!;
+    let end = start;
+    for (let j = bi; j < segment.batchCount; j++) {
+      if (segment.ends[j]! > this.hw) break;
+      const next = segment.positions[j]! + segment.lengths[j]!;
+      if (next - start > maxBytes && !(j === bi && atLeastOne)) break;
+      end = next;
+    }
+    return end > start ? segment.read(start, end - start) : null;
+  }
+
+  private segmentIndexFor(offset: number): number {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.segments[mid]!.baseOffset <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** ListOffsets by time: the first visible record whose timestamp is ≥ `timestamp`. */
+  offsetForTimestamp(timestamp: number): { offset: number; timestamp: number } | null {
+    for (const segment of this.segments) {
+      if (segment.maxTimestamp < timestamp) continue;
+      for (let j = 0; j < segment.batchCount; j++) {
+        if (segment.ends[j]! > this.hw) return null;
+        if (segment.maxTimestamps[j]! < timestamp) continue;
+        const batch = segment.read(segment.positions[j]!, segment.lengths[j]!);
+        for (const r of recordTimestamps(batch)) if (r.timestamp >= timestamp) return r;
+      }
+    }
+    return null;
+  }
+
+  /** Deletes old segments by size and time (never the active one), as Kafka's retention does. */
+  enforceRetention(now: number): void {
+    const { retentionBytes, retentionMs } = this.config;
+    let total = this.size;
+    while (this.segments.length > 1) {
+      const oldest = this.segments[0]!;
+      const bySize = retentionBytes >= 0 && total - oldest.size >= retentionBytes;
+      const byTime = retentionMs >= 0 && oldest.batchCount > 0 && oldest.maxTimestamp < now - retentionMs;
+      if (!bySize && !byTime) break;
+      this.segments.shift();
+      total -= oldest.size;
+      oldest.delete();
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const s of this.segments) s.close();
+    for (const l of this.listeners) l();
+    this.listeners.clear();
+  }
+}
+
+/**
+ * Indexes a segment's batches and returns the length of its clean prefix. Every batch must be
+ * complete, magic 2, and continue the offsets; in the last segment (the only one a crash can tear,
+ * since a roll syncs the previous one) each batch's CRC is checked too.
+ */
+function scanSegment(
+  segment: Segment,
+  checkCrc: boolean,
+  producers: Array<[number, number, number, number, number]>,
+): number {
+  const header = Buffer.allocUnsafe(BATCH_HEADER_SIZE);
+  let pos = 0;
+  let expected = segment.baseOffset;
+  while (pos + BATCH_HEADER_SIZE <= segment.size) {
+    if (fs.readSync(segment.fd, header, 0, BATCH_HEADER_SIZE, pos) < BATCH_HEADER_SIZE) break;
+    const base = Number(header.readBigInt64BE(F.baseOffset));
+    const length = header.readInt32BE(F.batchLength) + 12;
+    const lastOffsetDelta = header.readInt32BE(F.lastOffsetDelta);
+    if (
+      base !== expected ||
+      length < BATCH_HEADER_SIZE ||
+      pos + length > segment.size ||
+      header.readInt8(F.magic) !== 2 ||
+      lastOffsetDelta < 0
+    ) {
+      break;
+    }
+    if (checkCrc) {
+      const batch = segment.read(pos, length);
+      if (batch.readUInt32BE(F.crc) !== crc32cOf(batch)) break;
+    }
+    const maxTimestamp = Number(header.readBigInt64BE(F.maxTimestamp));
+    const producerId = Number(header.readBigInt64BE(F.producerId));
+    if (producerId >= 0) {
+      producers.push([
+        producerId,
+        header.readInt16BE(F.producerEpoch),
+        header.readInt32BE(F.baseSequence),
+        lastOffsetDelta,
+        base,
+      ]);
+    }
+    segment.index(base, base + lastOffsetDelta + 1, pos, length, maxTimestamp);
+    expected = base + lastOffsetDelta + 1;
+    pos += length;
+  }
+  return pos;
+}
