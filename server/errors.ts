@@ -11,6 +11,7 @@ export type AppErrorCode =
   | "NOT_FOUND"
   | "CONFLICT"
   | "UNPROCESSABLE"
+  | "TOO_MANY_REQUESTS"
   | "UNAVAILABLE";
 
 /**
@@ -45,6 +46,7 @@ const httpStatusByCode: Record<AppErrorCode, number> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   UNPROCESSABLE: 422,
+  TOO_MANY_REQUESTS: 429,
   UNAVAILABLE: 503,
 };
 
@@ -59,6 +61,7 @@ const trpcCodeByCode: Record<AppErrorCode, TRPCError["code"]> = {
   NOT_FOUND: "NOT_FOUND",
   CONFLICT: "CONFLICT",
   UNPROCESSABLE: "UNPROCESSABLE_CONTENT",
+  TOO_MANY_REQUESTS: "TOO_MANY_REQUESTS",
   UNAVAILABLE: "SERVICE_UNAVAILABLE",
 };
 

@@ -1,14 +1,15 @@
+import { getAuthRedis } from "../auth/redis";
 import { DatabaseService } from "../db";
 import { type Env, env } from "../env";
 import { type Logger, log } from "../log";
 import { AuditService } from "./audit/audit-service";
-import { MediaService } from "./media/media-service";
-import type { ObjectStorage } from "./media/object-storage";
-import { createObjectStorage, mediaPublicBase } from "./media/storage-config";
+import { CommentsService } from "./comments/comments-service";
 import { MembershipsService } from "./memberships/memberships-service";
 import { PostsService } from "./posts/posts-service";
+import { ReaderPurgeFanout } from "./reader-cache/purge-fanout";
+import { ReaderPurger } from "./reader-cache/reader-purger";
+import { SignalsService } from "./signals/signals-service";
 import { TenantsService } from "./tenants/tenants-service";
-import { ProfileService } from "./users/profile-service";
 import { UsersService } from "./users/users-service";
 
 /** Every service the app uses, wired once per process (or once per test). */
@@ -19,16 +20,18 @@ export interface Services {
   audit: AuditService;
   users: UsersService;
   posts: PostsService;
-  /** Media (media issue): the S3 client (null while S3_ENDPOINT is unset), blog images, people's profiles. */
-  storage: ObjectStorage | null;
-  media: MediaService;
-  profiles: ProfileService;
+  /** Reader page cache purges (reader issue): call after any change a blog's readers see. */
+  readerPurger: ReaderPurger;
+  comments: CommentsService;
+  signals: SignalsService;
 }
 
 export interface ServiceDeps {
   db: DatabaseService;
   log: Logger;
   env: Env;
+  /** The Redis connection of purges, comment rate limits and signals; defaults to the shared one. */
+  redis?: () => import("ioredis").Redis;
   /** Injected so tests can pin time; defaults to the wall clock. */
   now?: () => Date;
 }
@@ -51,12 +54,22 @@ export function createServices(deps: ServiceDeps): Services {
     .map((e) => e.trim().toLowerCase())
     .filter(Boolean);
   const users = new UsersService({ db, log, audit, adminEmails });
-  const storage = createObjectStorage(env);
-  const publicBase = mediaPublicBase(env);
-  const media = new MediaService({ db, storage, publicBase, log, now });
-  const profiles = new ProfileService({ db, storage, publicBase, audit, log, now });
-  const posts = new PostsService({ db });
-  return { storage, media, profiles, db, tenants, memberships, audit, users, posts };
+  // Reader cache purges, comments and signals (reader issue); Redis is the app's shared connection.
+  const redis = deps.redis ?? getAuthRedis;
+  const readerPurger = new ReaderPurger({ db, log, redis, redisPrefix: env.REDIS_PREFIX });
+  tenants.onReaderVisibleChange = (tenant, reason) => readerPurger.purgeTenant(tenant, reason);
+  const comments = new CommentsService({
+    db,
+    log,
+    memberships,
+    purger: readerPurger,
+    redis,
+    redisPrefix: env.REDIS_PREFIX,
+    now,
+  });
+  const signals = new SignalsService({ db, log, redis, redisPrefix: env.REDIS_PREFIX, now });
+  const posts = new PostsService({ db, fanout: new ReaderPurgeFanout(readerPurger) });
+  return { db, tenants, memberships, audit, users, posts, readerPurger, comments, signals };
 }
 
 // Next dev re-evaluates modules on every edit; keeping the container on globalThis keeps one

@@ -44,7 +44,14 @@ export interface TestServices {
  * replaces how a tenant database is created (to inject failures); everything else is the app's.
  */
 export async function createTestServices(
-  opts: { provisioner?: Provisioner; adminEmails?: string[]; now?: () => Date } = {},
+  opts: {
+    provisioner?: Provisioner;
+    adminEmails?: string[];
+    now?: () => Date;
+    /** Redis for purges, signals and comment rate limits (reader tests), with its own key prefix. */
+    redis?: import("ioredis").Redis;
+    redisPrefix?: string;
+  } = {},
 ): Promise<TestServices> {
   const prefix = uniquePrefix();
   const uri = testMongoUri();
@@ -54,10 +61,12 @@ export async function createTestServices(
     ROOT_DOMAIN: TEST_ROOT_DOMAIN,
     PLATFORM_ADMIN_EMAILS: (opts.adminEmails ?? []).join(","),
     NODE_ENV: "test",
+    ...(opts.redisPrefix ? { REDIS_PREFIX: opts.redisPrefix } : {}),
   });
   const db = new DatabaseService({ uri, prefix });
   const { log, lines } = memoryLogger();
-  const services = createServices({ db, log, env, now: opts.now });
+  const redis = opts.redis;
+  const services = createServices({ db, log, env, now: opts.now, ...(redis ? { redis: () => redis } : {}) });
   if (opts.provisioner) {
     services.tenants = new TenantsService({
       db,

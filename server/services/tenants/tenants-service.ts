@@ -64,6 +64,8 @@ export class TenantsService {
   private readonly provisioner: Provisioner;
   private readonly rootDomain: string;
   private readonly protocol: "http" | "https";
+  /** Set by the container: purges the blog's cached reader pages after a name/theme change or delete. */
+  onReaderVisibleChange?: (tenant: TenantDoc, reason: string) => Promise<void>;
 
   constructor(deps: TenantsServiceDeps) {
     this.db = deps.db;
@@ -235,6 +237,7 @@ export class TenantsService {
           { $set: { ...(patch.name ? { title: patch.name } : {}), ...patch, updatedAt } },
         );
     }
+    await this.onReaderVisibleChange?.(tenant, "settings");
     return this.toDto({ ...tenant, ...patch, updatedAt }, "owner");
   }
 
@@ -251,6 +254,7 @@ export class TenantsService {
       target: { type: "tenant", id: tenant._id.toHexString(), label: tenant.slug },
       details: { previousStatus: tenant.status },
     });
+    await this.onReaderVisibleChange?.(tenant, "tenant-deleted");
     return this.toDto({ ...tenant, status: "deleted", deletedAt: at, updatedAt: at }, "owner");
   }
 

@@ -1,0 +1,80 @@
+/**
+ * The app's HTTP entry point (`npm start`, `npm run dev` and the e2e tests start it through
+ * scripts/dev.ts / e2e/global-setup.ts): our node:http front server (server/front) in front of
+ * Next's request handler, on one port. Reader pages of `<slug>.<root>` are answered by the front
+ * server (cached, or rendered from strings); everything else goes to Next.
+ *
+ *   tsx scripts/serve.ts --port 3000 [--dev] [--hostname 127.0.0.1] [--no-page-cache]
+ *
+ * Prints `ready http://<host>:<port>` once it accepts requests.
+ */
+import path from "node:path";
+import { parseArgs } from "node:util";
+
+const { values: flags } = parseArgs({
+  options: {
+    port: { type: "string" },
+    hostname: { type: "string" },
+    dev: { type: "boolean", default: false },
+    "no-page-cache": { type: "boolean", default: false },
+  },
+});
+const dev = flags.dev;
+// Next and the validated env both read NODE_ENV at import: settle it before loading them.
+const env = process.env as Record<string, string | undefined>;
+env.NODE_ENV ??= dev ? "development" : "production";
+const port = Number(flags.port ?? process.env.PORT ?? 3000);
+const hostname = flags.hostname;
+const repoRoot = path.resolve(import.meta.dirname, "..");
+
+async function main(): Promise<void> {
+  const { default: next } = await import("next");
+  const { Redis } = await import("ioredis");
+  const { env: appEnv } = await import("../server/env");
+  const { log } = await import("../server/log");
+  const { getServices } = await import("../server/services/container");
+  const { buildReaderAssets } = await import("../server/front/assets");
+  const { createFrontServer } = await import("../server/front/front-server");
+
+  const app = next({ dev, dir: repoRoot, hostname: hostname ?? "localhost", port });
+  const handle = app.getRequestHandler();
+  const [assets] = await Promise.all([buildReaderAssets(repoRoot), app.prepare()]);
+  const subscriber = new Redis(appEnv.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: null });
+  subscriber.on("error", () => undefined); // reconnects by itself; local purges never depend on it
+
+  const front = await createFrontServer({
+    env: appEnv,
+    services: getServices(),
+    log,
+    assets,
+    pageCache: !flags["no-page-cache"],
+    subscriber,
+    fallback: (req, res) => handle(req, res),
+  });
+  if (dev) {
+    const upgrade = (
+      app as unknown as { getUpgradeHandler?: () => (...a: unknown[]) => void }
+    ).getUpgradeHandler?.();
+    if (upgrade) front.server.on("upgrade", upgrade);
+  }
+
+  const stop = async () => {
+    front.server.close();
+    front.server.closeAllConnections();
+    await front.close();
+    subscriber.disconnect();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void stop());
+  process.once("SIGINT", () => void stop());
+
+  await new Promise<void>((resolve) => front.server.listen(port, hostname, resolve));
+  console.log(
+    `ready http://${hostname ?? "localhost"}:${port}${flags["no-page-cache"] ? " (reader page cache off)" : ""}`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});
