@@ -5,6 +5,7 @@ import { auditRouter } from "./audit";
 import { authRouter } from "./auth";
 import { mediaRouter } from "./media";
 import { membersRouter } from "./members";
+import { pipelineRouter, searchRouter } from "./search";
 import { tenantsRouter } from "./tenants";
 
 export const appRouter = router({
@@ -15,6 +16,8 @@ export const appRouter = router({
   media: mediaRouter,
   members: membersRouter,
   account: accountRouter,
+  search: searchRouter,
+  pipeline: pipelineRouter,
 });
 
 export type AppRouter = typeof appRouter;

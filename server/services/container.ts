@@ -5,6 +5,8 @@ import { type Logger, log } from "../log";
 import { AuditService } from "./audit/audit-service";
 import { CommentsService } from "./comments/comments-service";
 import { MembershipsService } from "./memberships/memberships-service";
+import { sequenceFanouts } from "./pipeline/fanout";
+import { createPipeline, type Pipeline } from "./pipeline/wiring";
 import { PostsService } from "./posts/posts-service";
 import { ReaderPurgeFanout } from "./reader-cache/purge-fanout";
 import { ReaderPurger } from "./reader-cache/reader-purger";
@@ -20,6 +22,8 @@ export interface Services {
   audit: AuditService;
   users: UsersService;
   posts: PostsService;
+  /** Content pipeline (pipeline issue): ingestion-task producer, search index, hybrid search. */
+  pipeline: Pipeline;
   /** Reader page cache purges (reader issue): call after any change a blog's readers see. */
   readerPurger: ReaderPurger;
   comments: CommentsService;
@@ -68,8 +72,13 @@ export function createServices(deps: ServiceDeps): Services {
     now,
   });
   const signals = new SignalsService({ db, log, redis, redisPrefix: env.REDIS_PREFIX, now });
-  const posts = new PostsService({ db, fanout: new ReaderPurgeFanout(readerPurger) });
-  return { db, tenants, memberships, audit, users, posts, readerPurger, comments, signals };
+  // Fan-out after each post write, in order: reader cache, feed sync, then the ingestion task.
+  const pipeline = createPipeline({ db, log, env, now });
+  const posts = new PostsService({
+    db,
+    fanout: sequenceFanouts(new ReaderPurgeFanout(readerPurger), pipeline.producer),
+  });
+  return { db, tenants, memberships, audit, users, posts, readerPurger, comments, signals, pipeline };
 }
 
 // Next dev re-evaluates modules on every edit; keeping the container on globalThis keeps one
