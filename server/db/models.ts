@@ -149,6 +149,12 @@ export interface PostDoc {
   metrics?: { views: number; likes: number; comments: number };
   /** Soft delete: the tombstone stays until every fan-out step has removed the post downstream. */
   deletedAt?: Date | null;
+  /** Studio: true once the writer set the slug by hand (until then a draft's slug follows its title). */
+  slugCustom?: boolean;
+  /** Studio: nonce of the live shareable preview link; replacing or clearing it revokes the link. */
+  previewKey?: string | null;
+  /** Studio: who saved last. */
+  updatedBy?: ObjectId;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -175,6 +181,9 @@ export interface RevisionDoc {
   content: unknown;
   version: number;
   reason: "autosave" | "publish" | "restore";
+  /** An autosave revision still absorbing its author's saves (coalescing window); cleared when another opens. */
+  open?: boolean;
+  wordCount?: number;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -3,6 +3,7 @@ import { accountRouter } from "./account";
 import { adminRouter } from "./admin";
 import { auditRouter } from "./audit";
 import { authRouter } from "./auth";
+import { postsRouter } from "./posts";
 import { mediaRouter } from "./media";
 import { membersRouter } from "./members";
 import { pipelineRouter, searchRouter } from "./search";
@@ -13,6 +14,7 @@ export const appRouter = router({
   tenants: tenantsRouter,
   audit: auditRouter,
   admin: adminRouter,
+  posts: postsRouter,
   media: mediaRouter,
   members: membersRouter,
   account: accountRouter,
