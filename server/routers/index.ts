@@ -3,9 +3,9 @@ import { accountRouter } from "./account";
 import { adminRouter } from "./admin";
 import { auditRouter } from "./audit";
 import { authRouter } from "./auth";
-import { postsRouter } from "./posts";
 import { mediaRouter } from "./media";
 import { membersRouter } from "./members";
+import { postsRouter } from "./posts";
 import { pipelineRouter, searchRouter } from "./search";
 import { tenantsRouter } from "./tenants";
 
