@@ -23,6 +23,7 @@ import { binary, repoRoot } from "./lib/paths";
 import { portAnswers, waitForPort } from "./lib/ports";
 import { killNow, type ManagedProcess, spawnManaged, stopManaged } from "./lib/processes";
 import { redisAddress, redisAnswers } from "./lib/redis";
+import { DEV_S3_CREDENTIALS, LOCAL_S3_BUCKET, startEmbeddedS3 } from "./lib/s3";
 
 const { values: flags } = parseArgs({
   options: {
@@ -143,6 +144,33 @@ async function ensureRedis(): Promise<void> {
   say(`Redis: started redis-server on ${config.redisUrl}`);
 }
 
+/**
+ * Media storage: S3_ENDPOINT (with S3_BUCKET and credentials) when set; else the embedded
+ * S3-compatible server on a free port with its data in `<data-dir>/s3` and the bucket created.
+ */
+async function ensureS3(): Promise<Record<string, string>> {
+  if (process.env.S3_ENDPOINT) {
+    say(
+      `S3: using S3_ENDPOINT (${process.env.S3_ENDPOINT}, bucket ${process.env.S3_BUCKET || LOCAL_S3_BUCKET})`,
+    );
+    return {};
+  }
+  const dataDir = path.join(config.dataDir, "s3");
+  mkdirSync(dataDir, { recursive: true });
+  const started = await startEmbeddedS3({ port: 0, dataDir });
+  supervise(started.proc);
+  say(
+    `S3: embedded server on ${started.endpoint}, bucket ${started.bucket} (data in ${displayPath(dataDir)})`,
+  );
+  return {
+    S3_ENDPOINT: started.endpoint,
+    S3_BUCKET: started.bucket,
+    S3_REGION: "us-east-1",
+    S3_ACCESS_KEY_ID: DEV_S3_CREDENTIALS.accessKeyId,
+    S3_SECRET_ACCESS_KEY: DEV_S3_CREDENTIALS.secretAccessKey,
+  };
+}
+
 /** One line per long-running app process; the workers of later issues are added here. */
 function appProcesses(env: NodeJS.ProcessEnv) {
   const next = config.production ? ["start", "-p", String(config.port)] : ["dev", "-p", String(config.port)];
@@ -184,6 +212,7 @@ async function firstHealth(port: number): Promise<string> {
 async function main(): Promise<void> {
   say(`Conduit ${config.production ? "production" : "development"} start`);
   const [mongoUri] = await Promise.all([ensureMongo(), ensureRedis()]);
+  const s3Env = await ensureS3();
 
   const rootDomain = process.env.ROOT_DOMAIN || `localhost:${config.port}`;
   const env: NodeJS.ProcessEnv = {
@@ -193,6 +222,7 @@ async function main(): Promise<void> {
     ROOT_DOMAIN: rootDomain,
     NEXTAUTH_URL: process.env.NEXTAUTH_URL || `http://${rootDomain}`,
     AUTH_TRUST_HOST: "1",
+    ...s3Env,
     NEXT_TELEMETRY_DISABLED: "1",
     // Locally the demo login holds the platform-admin privilege, so the audit log can be tried.
     PLATFORM_ADMIN_EMAILS:
@@ -221,6 +251,7 @@ async function main(): Promise<void> {
       `    platform     ${at("")}`,
       `    demo blog    ${at("demo.")}   (also ${at("ada.")}, ${at("grace.")})`,
       "    demo login   demo@conduit.blog / conduit-demo",
+      `    media        ${process.env.S3_ENDPOINT || s3Env.S3_ENDPOINT}   (S3 bucket ${process.env.S3_BUCKET || LOCAL_S3_BUCKET})`,
       `    audit log    ${at("")}/admin/audit   (platform admins; the demo login is one in development)`,
       `    health       ${at("")}/api/health   ${health}`,
       "  Ctrl-C stops everything.",

@@ -35,6 +35,9 @@ export interface StoredObject {
 /** Long-lived cache headers for objects whose key changes whenever their bytes do. */
 export const IMMUTABLE_CACHE = "public, max-age=31536000, immutable";
 
+// The pinned SDK (3.1178.0) supports Node 20; its start-up notice is about releases after it.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 /**
  * The app's only door to S3 (or MinIO, or the embedded server): one bucket, keys chosen by the
  * services. Every call goes through `@aws-sdk/client-s3`; the settings for a custom endpoint
