@@ -8,7 +8,11 @@ import { type IngestionService, startIngestionService } from "./service";
 
 const tenantId = "0123456789abcdef01234567";
 const postId = (n: number) => `aaaaaaaaaaaaaaaaaaaaaa${String(n).padStart(2, "0")}`;
-const task = (n: number, version: number, post = SAMPLE_POSTS.cats) =>
+const task = (
+  n: number,
+  version: number,
+  post: { title: string; tags: readonly string[]; text: string } = SAMPLE_POSTS.cats,
+) =>
   JSON.stringify({
     schema: TASK_SCHEMA,
     tenantId,
