@@ -51,6 +51,8 @@ export async function createTestServices(
     /** Redis for purges, signals and comment rate limits (reader tests), with its own key prefix. */
     redis?: import("ioredis").Redis;
     redisPrefix?: string;
+    /** More environment (pipeline tests: KAFKA_BROKERS, ELASTICSEARCH_URL, PIPELINE_NAMESPACE). */
+    env?: Record<string, string>;
   } = {},
 ): Promise<TestServices> {
   const prefix = uniquePrefix();
@@ -62,6 +64,7 @@ export async function createTestServices(
     PLATFORM_ADMIN_EMAILS: (opts.adminEmails ?? []).join(","),
     NODE_ENV: "test",
     ...(opts.redisPrefix ? { REDIS_PREFIX: opts.redisPrefix } : {}),
+    ...opts.env,
   });
   const db = new DatabaseService({ uri, prefix });
   const { log, lines } = memoryLogger();
