@@ -8,7 +8,7 @@ import fs from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Admin, Kafka, logLevel, type Producer } from "kafkajs";
+import { type Admin, Kafka, logLevel, Partitioners, type Producer } from "kafkajs";
 import { afterAll, afterEach, expect, it } from "vitest";
 import { type KafkaProcess, processState, spawnKafka } from "./kafka-process";
 import { collect, embeddedOnly, eventually, FAST_CONSUMER, type Received, uniqueName } from "./support";
@@ -96,9 +96,9 @@ embeddedOnly("durability", () => {
             // kafkajs groups a send per partition: map the acknowledged base offsets back to messages
             for (const m of meta) {
               const mine = messages.filter((msg) => partitionOf(msg.key, 3) === m.partition);
-              mine.forEach((msg, i) =>
-                acked.set(msg.value, { partition: m.partition, offset: Number(m.baseOffset) + i }),
-              );
+              for (const [i, msg] of mine.entries()) {
+                acked.set(msg.value, { partition: m.partition, offset: Number(m.baseOffset) + i });
+              }
             }
           } catch {
             return; // the broker is gone: anything unacknowledged may or may not be there
@@ -218,7 +218,6 @@ embeddedOnly("durability", () => {
 
 /** kafkajs's default partitioner (murmur2 of the key, as Java's), to know where a key went. */
 function partitionOf(key: string, partitions: number): number {
-  const { Partitioners } = require("kafkajs") as typeof import("kafkajs");
   const partitioner = Partitioners.DefaultPartitioner();
   return partitioner({
     topic: "",

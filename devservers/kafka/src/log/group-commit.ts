@@ -24,6 +24,9 @@ interface Waiter {
  * others, and committed (its waiters answered) as soon as its own sync returns.
  */
 export class GroupCommit {
+  /** `sync` is fdatasync; tests pass one they control. */
+  constructor(private readonly sync: (fd: number) => Promise<void> = fdatasync) {}
+
   private pending = new Map<SyncTarget, Waiter[]>();
   private running = false;
   private scheduled = false;
@@ -74,7 +77,7 @@ export class GroupCommit {
           try {
             const job = target.beginSync();
             if (job) {
-              await fdatasync(job.fd);
+              await this.sync(job.fd);
               job.commit();
             }
             for (const w of waiters) w.resolve();

@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { validateProducedRecords } from "../protocol/record-batch";
+import { buildBatch } from "../protocol/test-batches";
+import { GroupCommit } from "./group-commit";
+import { PartitionLog } from "./partition-log";
+
+/** A sync that completes only when the test says so, counting calls. */
+function controlledSync() {
+  const calls: Array<() => void> = [];
+  return {
+    calls,
+    sync: (_fd: number) => new Promise<void>((resolve) => calls.push(resolve)),
+    completeAll() {
+      for (const done of calls.splice(0)) done();
+    },
+  };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function openLog(): PartitionLog {
+  const dir = mkdtempSync(path.join(tmpdir(), "conduit-kafka-gc-"));
+  dirs.push(dir);
+  return PartitionLog.open(path.join(dir, "t-0"), "t", 0, {
+    segmentBytes: 1 << 20,
+    retentionBytes: -1,
+    retentionMs: -1,
+  });
+}
+
+describe("group commit", () => {
+  it("answers acks=-1 only after the sync, and shares one sync among requests that wait together", async () => {
+    const s = controlledSync();
+    const gc = new GroupCommit(s.sync);
+    const log = openLog();
+    log.append(validateProducedRecords(buildBatch(["a"]), 1 << 20));
+    let first = false;
+    void gc.durable(log).then(() => {
+      first = true;
+    });
+    await tick();
+    expect(s.calls).toHaveLength(1); // the flush started
+    // Ten more appends while that sync runs: they wait for the next one, together.
+    const later: boolean[] = [];
+    for (let i = 0; i < 10; i++) {
+      log.append(validateProducedRecords(buildBatch([`b${i}`]), 1 << 20));
+      void gc.durable(log).then(() => later.push(true));
+    }
+    await tick();
+    expect(first).toBe(false);
+    s.completeAll();
+    await tick();
+    expect(first).toBe(true);
+    expect(later).toHaveLength(0);
+    expect(s.calls).toHaveLength(1); // one sync for the ten
+    s.completeAll();
+    await tick();
+    expect(later).toHaveLength(10);
+    log.close();
+  });
+
+  it("shows consumers only what a completed sync covered (the high watermark)", async () => {
+    const s = controlledSync();
+    const gc = new GroupCommit(s.sync);
+    const log = openLog();
+    log.append(validateProducedRecords(buildBatch(["x", "y"]), 1 << 20));
+    expect(log.leo).toBe(2);
+    expect(log.hw).toBe(0);
+    expect(log.read(0, 1 << 20, true)).toBeNull();
+    const durable = gc.durable(log);
+    await tick();
+    expect(log.read(0, 1 << 20, true)).toBeNull(); // syncing, not yet durable
+    s.completeAll();
+    await durable;
+    expect(log.hw).toBe(2);
+    expect(log.read(0, 1 << 20, true)?.length).toBeGreaterThan(61);
+    log.close();
+  });
+});
