@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Kafka, KafkaMessage } from "kafkajs";
 import { inject } from "vitest";
 import { startKafka } from "../../../devservers/kafka/index";
+import { startSearch } from "../../../devservers/search/index";
 import { createKafka } from "./kafka";
 import { type PipelineNames, pipelineNames } from "./names";
 
@@ -21,6 +22,14 @@ export async function testKafka(): Promise<{ brokers: string; kafka: Kafka; stop
   const running = await startKafka({ port: 0, quiet: true, minSessionTimeoutMs: 1_000 });
   const brokers = running.brokers.join(",");
   return { brokers, kafka: createKafka({ brokers, clientId: "test" }), stop: () => running.stop() };
+}
+
+/** The run's search server (global setup), or one embedded server for this file. */
+export async function testSearch(): Promise<{ url: string; stop(): Promise<void> }> {
+  const provided = (inject as (key: string) => unknown)("searchUrl") as string | undefined;
+  if (provided) return { url: provided, stop: async () => {} };
+  const running = await startSearch({ port: 0, quiet: true });
+  return { url: running.url, stop: () => running.stop() };
 }
 
 export function uniqueNames(): PipelineNames {
