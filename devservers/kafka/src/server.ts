@@ -15,11 +15,14 @@ import { writeApiVersions } from "./apis/api-versions";
 import type { Broker } from "./broker";
 import { type Handler, NO_RESPONSE, type RequestContext } from "./context";
 import { ApiKey, isSupported } from "./protocol/api-keys";
+import { ErrorCode } from "./protocol/errors";
 import { MalformedRequest, Reader } from "./protocol/reader";
 import { Writer } from "./protocol/writer";
 
 /** socket.request.max.bytes */
 const MAX_REQUEST_BYTES = 100 * 1024 * 1024;
+/** Produce requests of one connection waiting for their fsync at once (kafkajs bounds its own). */
+const MAX_PIPELINED = 256;
 
 export class KafkaServer {
   private server: net.Server;
@@ -76,17 +79,43 @@ export class KafkaServer {
     let pending: Buffer[] = [];
     let pendingBytes = 0;
 
+    /** Responses are written in request order; `tail` is the last one queued. */
+    let tail: Promise<void> = Promise.resolve();
+    let inFlight = 0;
+
     const pump = async () => {
       if (busy) return;
       busy = true;
       while (queue.length > 0 && !socket.destroyed) {
         const frame = queue.shift()!;
-        try {
-          await this.handle(frame, socket, connection.signal);
-        } catch (err) {
-          this.log?.(`closing connection from ${socket.remoteAddress}: ${(err as Error).message}`);
-          socket.destroy();
-        }
+        // Produce requests are pipelined: each appends at once, in order, and waits for its
+        // fsync while the next one appends, so one connection's acks=-1 produces share a group
+        // commit. Anything else waits until every earlier request is answered, as on Kafka.
+        const pipelined =
+          frame.length >= 2 && frame.readInt16BE(0) === ApiKey.Produce && inFlight < MAX_PIPELINED;
+        if (!pipelined) await tail;
+        inFlight++;
+        const answer = this.handle(frame, socket, connection.signal);
+        const previous = tail;
+        tail = (async () => {
+          let out: Response;
+          try {
+            out = await answer;
+          } catch (err) {
+            out = { error: err as Error };
+          }
+          await previous;
+          inFlight--;
+          if (socket.destroyed) return;
+          if ("error" in out) {
+            this.log?.(`closing connection from ${socket.remoteAddress}: ${out.error.message}`);
+            socket.destroy();
+            return;
+          }
+          if (out.chunks) this.write(socket, out.chunks);
+          if (out.close) socket.destroy();
+        })();
+        if (!pipelined) await tail;
       }
       busy = false;
     };
@@ -121,7 +150,7 @@ export class KafkaServer {
     });
   }
 
-  private async handle(frame: Buffer, socket: net.Socket, signal: AbortSignal): Promise<void> {
+  private async handle(frame: Buffer, socket: net.Socket, signal: AbortSignal): Promise<Response> {
     const r = new Reader(frame);
     const apiKey = r.int16();
     const apiVersion = r.int16();
@@ -134,9 +163,8 @@ export class KafkaServer {
         );
       }
       // Unsupported ApiVersions: answered in v0 with the ranges, so the client can retry lower.
-      writeApiVersions(w, 0, 35);
-      this.send(socket, correlationId, w);
-      return;
+      writeApiVersions(w, 0, ErrorCode.UNSUPPORTED_VERSION);
+      return { chunks: frameOf(correlationId, w), close: false };
     }
     const clientId = r.nullableString() ?? "";
     const handler: Handler | undefined = HANDLERS.get(apiKey);
@@ -154,20 +182,25 @@ export class KafkaServer {
       },
     };
     const result = await handler(ctx, r, w);
-    if (result !== NO_RESPONSE && !socket.destroyed) this.send(socket, correlationId, w);
-    if (close) socket.destroy();
+    return { chunks: result === NO_RESPONSE ? null : frameOf(correlationId, w), close };
   }
 
-  private send(socket: net.Socket, correlationId: number, w: Writer): void {
-    const body = w.finish();
-    let length = 4;
-    for (const b of body) length += b.length;
-    const header = Buffer.allocUnsafe(8);
-    header.writeInt32BE(length, 0);
-    header.writeInt32BE(correlationId, 4);
+  private write(socket: net.Socket, chunks: Buffer[]): void {
     socket.cork();
-    socket.write(header);
-    for (const b of body) socket.write(b);
+    for (const b of chunks) socket.write(b);
     socket.uncork();
   }
+}
+
+type Response = { chunks: Buffer[] | null; close: boolean } | { error: Error };
+
+/** Size and response header v0 (correlation id) in front of the body. */
+function frameOf(correlationId: number, w: Writer): Buffer[] {
+  const body = w.finish();
+  let length = 4;
+  for (const b of body) length += b.length;
+  const header = Buffer.allocUnsafe(8);
+  header.writeInt32BE(length, 0);
+  header.writeInt32BE(correlationId, 4);
+  return [header, ...body];
 }

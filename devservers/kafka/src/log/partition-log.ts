@@ -28,17 +28,26 @@ export function syncDir(dir: string): void {
 /**
  * The durable log of one partition: segment files of record batches as the clients sent them
  * (base offsets assigned in place), appended with plain writes and made durable by the broker's
- * group commit. Only offsets below the high watermark — what the last completed fdatasync covered —
- * are visible to fetches, so a consumer never sees a record a crash could take back.
+ * group commit.
+ *
+ * Visibility follows a one-replica Kafka: the high watermark is the log end as soon as a batch is
+ * written (Kafka advances it when the in-sync replicas have the batch — with one replica, at once —
+ * and never waits for an fsync). Durability is the producer's acknowledgement: acks=-1 is answered
+ * only after the fdatasync that covers the batch. A `kill -9` keeps everything written (the page
+ * cache survives the process); a power cut can only take batches that were never acknowledged
+ * with acks=-1.
  */
 export class PartitionLog implements SyncTarget {
   readonly producers = new ProducerState();
   private readonly segments: Segment[];
   private listeners = new Set<() => void>();
+  private notifyScheduled = false;
   /** Next offset to assign (log end offset). */
   leo: number;
-  /** Durable end: offsets below it are on disk and visible. */
+  /** Offsets below it are visible to fetches (= leo: one replica). */
   hw: number;
+  /** Offsets below it are on disk (covered by a completed fdatasync). */
+  durableOffset: number;
   private closed = false;
 
   private constructor(
@@ -51,6 +60,7 @@ export class PartitionLog implements SyncTarget {
     this.segments = segments;
     this.leo = this.active.nextOffset;
     this.hw = this.leo;
+    this.durableOffset = this.leo;
   }
 
   /** Opens (recovering a torn tail) or creates the partition directory. */
@@ -146,6 +156,7 @@ export class PartitionLog implements SyncTarget {
     const end = base + batch.lastOffsetDelta + 1;
     segment.index(base, end, position, bytes.length, batch.maxTimestamp);
     this.leo = end;
+    this.hw = end;
     this.producers.record(
       batch.producerId,
       batch.producerEpoch,
@@ -153,6 +164,7 @@ export class PartitionLog implements SyncTarget {
       batch.lastOffsetDelta,
       base,
     );
+    this.notify();
     return base;
   }
 
@@ -169,16 +181,23 @@ export class PartitionLog implements SyncTarget {
   beginSync(): { fd: number; commit(): void } | null {
     if (this.closed) return null;
     const end = this.leo;
-    if (end <= this.hw) return null;
+    if (end <= this.durableOffset) return null;
     return {
       fd: this.active.fd,
       commit: () => {
-        if (end > this.hw) {
-          this.hw = end;
-          for (const l of this.listeners) l();
-        }
+        if (end > this.durableOffset) this.durableOffset = end;
       },
     };
+  }
+
+  /** Wakes waiting fetches once per turn of the event loop, however many batches came in. */
+  private notify(): void {
+    if (this.notifyScheduled) return;
+    this.notifyScheduled = true;
+    queueMicrotask(() => {
+      this.notifyScheduled = false;
+      for (const l of this.listeners) l();
+    });
   }
 
   /** Called whenever the high watermark advances (or the partition goes away). */
