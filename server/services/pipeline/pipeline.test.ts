@@ -8,6 +8,7 @@ import { SAMPLE_POSTS } from "../ingestion/fixtures";
 import type { PostActor } from "../posts/permissions";
 import { RESULT_SCHEMA } from "./messages";
 import { postPipelineState } from "./post-state";
+import { reindex } from "./reindex";
 import { ResultApplier } from "./result-consumer";
 import { latencySummary } from "./stats";
 import { eventually, testKafka, testSearch, uniqueNames } from "./test-infra";
@@ -188,6 +189,27 @@ describe("content pipeline end to end (embedded Mongo, Kafka, search)", () => {
     });
     expect(dup).toBe("already-enriched");
     expect((await post(id)).enrichment?.enrichedAt).toEqual(after.enrichment?.enrichedAt);
+  });
+
+  it("reindex rebuilds the index from the tenant databases", async () => {
+    const p = t.services.pipeline;
+    const before = await p.index!.count();
+    await p.index!.drop();
+    expect(await p.index!.count()).toBe(0);
+    const applier = new ResultApplier({
+      db: t.db,
+      index: p.index!,
+      names,
+      log: silent(),
+      rootDomain: "localhost:3101",
+      protocol: "http",
+    });
+    const result = await reindex({ db: t.db, index: p.index!, applier, log: silent() });
+    expect(result.posts).toBe(before);
+    expect(await p.index!.count()).toBe(before);
+    const semantic = await p.search!.search({ q: "feline companions", mode: "semantic" });
+    expect(semantic.items[0]?.postId).toBe(ids.cats);
+    expect((await post(ids.alps as string)).related?.length).toBeGreaterThan(0);
   });
 
   it("unpublish and delete remove the post from search", async () => {

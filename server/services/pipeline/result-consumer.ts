@@ -88,7 +88,8 @@ export class ResultApplier {
     return this.applyResult(result);
   }
 
-  async applyResult(result: IngestionResult): Promise<ResultOutcome> {
+  /** `force` re-applies a version already enriched (npm run reindex rebuilds the index). */
+  async applyResult(result: IngestionResult, opts: { force?: boolean } = {}): Promise<ResultOutcome> {
     const master = this.deps.db.master();
     const tenant = await master.tenants.findOne({ _id: new ObjectId(result.tenantId) });
     if (tenant?.status !== "active") return "not-searchable";
@@ -97,12 +98,14 @@ export class ResultApplier {
     const post = await posts.findOne({ _id: postId }, { projection: { content: 0, html: 0 } });
     if (!post || post.version !== result.version) return "stale";
     if (!isSearchable(post)) return "not-searchable";
-    if ((post.enrichedVersion ?? -1) >= result.version) return "already-enriched";
+    if ((post.enrichedVersion ?? -1) >= result.version && !opts.force) return "already-enriched";
 
     const now = this.now();
     // Patch once per version: a redelivery after a crash keeps the first enrichedAt.
     await posts.updateOne(
-      { _id: postId, version: result.version, "enrichment.version": { $ne: result.version } },
+      opts.force
+        ? { _id: postId, version: result.version }
+        : { _id: postId, version: result.version, "enrichment.version": { $ne: result.version } },
       {
         $set: {
           enrichment: {
@@ -187,6 +190,16 @@ export class ResultApplier {
       version: result.version,
       embedding: result.embedding,
     };
+  }
+
+  /** Recomputes one indexed post's related posts from its stored embedding (after a reindex). */
+  async refreshRelated(tenant: TenantDoc, postId: ObjectId): Promise<boolean> {
+    const tenantId = tenant._id.toHexString();
+    const embedding = await this.deps.index.embeddingOf(tenantId, postId.toHexString());
+    if (!embedding) return false;
+    const related = await this.relatedPosts(embedding, PostIndex.id(tenantId, postId.toHexString()));
+    await this.deps.db.forTenant(tenant).posts.updateOne({ _id: postId }, { $set: { related } });
+    return true;
   }
 
   /** Nearest neighbours across the network, computed once here (never on a reader request). */

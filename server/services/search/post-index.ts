@@ -149,6 +149,22 @@ export class PostIndex {
     }
   }
 
+  /** Deletes the whole index (reindex); the next write creates it again. */
+  async drop(): Promise<void> {
+    await this.client.indices.delete({ index: this.index }, { ignore: [404] });
+    this.ready = null;
+  }
+
+  /** The stored embedding of one post (related posts are recomputed from it after a reindex). */
+  async embeddingOf(tenantId: string, postId: string): Promise<number[] | null> {
+    await this.ensure();
+    const res = await this.client.get<IndexedPost>(
+      { index: this.index, id: PostIndex.id(tenantId, postId), _source_includes: ["embedding"] },
+      { ignore: [404] },
+    );
+    return res.found ? (res._source?.embedding ?? null) : null;
+  }
+
   async count(): Promise<number> {
     await this.ensure();
     return (await this.client.count({ index: this.index })).count;
