@@ -46,11 +46,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     // Workers inherit these, so a spec can put data in place that no API writes yet (e.g. posts).
     process.env.CONDUIT_E2E_MONGODB_URI = mongo.uri;
     process.env.CONDUIT_E2E_DB_PREFIX = env.MONGODB_DB_PREFIX;
+    process.env.CONDUIT_E2E_REDIS_PREFIX = env.REDIS_PREFIX;
 
+    // Through the front server (scripts/serve.ts), as `npm start` runs: reader pages and their cache.
     const next = spawnManaged({
       name: "next",
-      command: binary("next"),
-      args: ["start", "-p", String(port)],
+      command: binary("tsx"),
+      args: ["scripts/serve.ts", "--port", String(port)],
       cwd: repoRoot,
       env,
     });

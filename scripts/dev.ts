@@ -173,8 +173,10 @@ async function ensureS3(): Promise<Record<string, string>> {
 
 /** One line per long-running app process; the workers of later issues are added here. */
 function appProcesses(env: NodeJS.ProcessEnv) {
-  const next = config.production ? ["start", "-p", String(config.port)] : ["dev", "-p", String(config.port)];
-  return [{ name: "next", command: binary("next"), args: next, env }];
+  // The front server (scripts/serve.ts): blog reader pages itself (cached), Next's handler for the rest.
+  const serve = [path.join(repoRoot, "scripts/serve.ts"), "--port", String(config.port)];
+  const next = config.production ? serve : [...serve, "--dev"];
+  return [{ name: "next", command: binary("tsx"), args: next, env }];
 }
 
 async function seed(env: NodeJS.ProcessEnv): Promise<void> {

@@ -22,29 +22,44 @@ const { values: flags } = parseArgs({
 const dev = flags.dev;
 // Next and the validated env both read NODE_ENV at import: settle it before loading them.
 const env = process.env as Record<string, string | undefined>;
-env.NODE_ENV ??= dev ? "development" : "production";
+env.NODE_ENV = dev ? "development" : "production";
 const port = Number(flags.port ?? process.env.PORT ?? 3000);
 const hostname = flags.hostname;
 const repoRoot = path.resolve(import.meta.dirname, "..");
 
 async function main(): Promise<void> {
-  const { default: next } = await import("next");
   const { Redis } = await import("ioredis");
   const { env: appEnv } = await import("../server/env");
   const { log } = await import("../server/log");
   const { getServices } = await import("../server/services/container");
+  const { getAuthRedis } = await import("../server/auth/redis");
   const { buildReaderAssets } = await import("../server/front/assets");
   const { createFrontServer } = await import("../server/front/front-server");
 
+  // Connect first: a MongoClient first connected after Next's prepare() never leaves the
+  // "Unknown" server state here (Next 16 patches process globals), while one connected before
+  // keeps working. The container lives on globalThis, so Next's bundle uses these clients too.
+  const services = getServices();
+  await services.db
+    .client()
+    .connect()
+    .catch((error: unknown) =>
+      log.warn({ err: String(error) }, "MongoDB not reachable yet; retrying on first use"),
+    );
+  await getAuthRedis()
+    .connect()
+    .catch(() => undefined);
+  const subscriber = new Redis(appEnv.REDIS_URL, { maxRetriesPerRequest: null });
+  subscriber.on("error", () => undefined); // reconnects by itself; local purges never depend on it
+
+  const { default: next } = await import("next");
   const app = next({ dev, dir: repoRoot, hostname: hostname ?? "localhost", port });
   const handle = app.getRequestHandler();
   const [assets] = await Promise.all([buildReaderAssets(repoRoot), app.prepare()]);
-  const subscriber = new Redis(appEnv.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: null });
-  subscriber.on("error", () => undefined); // reconnects by itself; local purges never depend on it
 
   const front = await createFrontServer({
     env: appEnv,
-    services: getServices(),
+    services,
     log,
     assets,
     pageCache: !flags["no-page-cache"],
