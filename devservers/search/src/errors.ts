@@ -29,15 +29,10 @@ function stripCausedBy(cause: ErrorCause): ErrorCause {
   return rest;
 }
 
-function rootOf(cause: ErrorCause): ErrorCause {
-  let c = cause;
-  while (c.caused_by && typeof c.caused_by === "object") c = c.caused_by as ErrorCause;
-  return stripCausedBy(c);
-}
-
+/** An error whose root cause is itself (its `caused_by` is detail, as Elasticsearch prints it). */
 export function esError(status: number, type: string, reason: string, extra: Record<string, unknown> = {}) {
   const cause: ErrorCause = { type, reason, ...extra };
-  return new EsError(status, cause, [rootOf(cause)]);
+  return new EsError(status, cause);
 }
 
 export const badRequest = (reason: string, extra?: Record<string, unknown>) =>
@@ -119,7 +114,7 @@ export function shardFailure(index: string, inner: ErrorCause, status = 400): Es
     failed_shards: [{ shard: 0, index, node: NODE_ID, reason: inner }],
     caused_by: inner,
   };
-  return new EsError(status, cause, [rootOf(inner)]);
+  return new EsError(status, cause, [stripCausedBy(inner)]);
 }
 
 export const NODE_ID = "conduit-search-node-0";

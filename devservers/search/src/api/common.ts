@@ -88,7 +88,7 @@ export function writeOptions(params: URLSearchParams | Record<string, unknown>):
   if ((seq === undefined) !== (term === undefined)) {
     throw validationError(
       seq === undefined
-        ? "ifSeqNo is unassigned, but primary term is [" + String(term) + "]"
+        ? `ifSeqNo is unassigned, but primary term is [${String(term)}]`
         : "ifSeqNo is set, but primary term is [0]",
     );
   }

@@ -143,7 +143,8 @@ export class SearchIndex {
       }
       maxSeqNo = Math.max(maxSeqNo, rec.seqNo);
       if (rec.type === REC_DELETE) {
-        if (live.delete(rec.id)) tombstones.set(rec.id, { version: rec.version, at: Date.now() });
+        live.delete(rec.id);
+        tombstones.set(rec.id, { version: rec.version, at: Date.now() });
         return;
       }
       // Parsed in log order, so dynamic mappings come out as they did when the writes happened.
@@ -267,6 +268,8 @@ export class SearchIndex {
     const version = (current?.version ?? this.previousVersion(id)) + 1;
     this.log.append(encodeDeleteRecord(id, seqNo, version));
     if (!current) {
+      // Even a delete that found nothing leaves a tombstone: the next write continues its version.
+      this.tombstones.set(id, { version, at: Date.now() });
       return { id, version, seqNo, result: "not_found", durable: this.log.durable() };
     }
     this.liveBytes -= recordSize(id, current.len);
