@@ -67,11 +67,19 @@ export const find: CommandHandler = (cmd, ctx) => {
     skip,
     limit,
     raw: !project || project.bytes !== undefined,
+    hint: natural ? undefined : indexHint(cmd.hint),
   });
   if (project) docs = docs.map((doc) => projected(project, doc));
   const reply = ctx.cursors.firstBatch(`${ctx.db}.${name}`, docs, batchSize, singleBatch);
   return reply;
 };
+
+/** A hint naming an index (`{}` and `$natural` are no index hint). */
+export function indexHint(hint: unknown): unknown {
+  if (hint === undefined || hint === null) return undefined;
+  if (isPlainObject(hint) && (Object.keys(hint).length === 0 || "$natural" in hint)) return undefined;
+  return hint;
+}
 
 /**
  * A found document projected with its stored number types: plain inclusions/exclusions copy the

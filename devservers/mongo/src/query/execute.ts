@@ -17,6 +17,8 @@ export interface QueryOptions {
    * field-less stand-ins carrying the stored bytes, so a match decided on the bytes is not decoded.
    */
   raw?: boolean;
+  /** An index name or key pattern the planner must use (validated by the caller). */
+  hint?: unknown;
 }
 
 /** Matching documents in order, using an index where one helps and stopping early when it can. */
@@ -27,39 +29,58 @@ export function runQuery(coll: Collection | undefined, opts: QueryOptions): Doc[
   const skip = opts.skip ?? 0;
   const limit = opts.limit && opts.limit > 0 ? opts.limit : Number.POSITIVE_INFINITY;
   const natural = opts.sort?.[0]?.[0] === "$natural" ? opts.sort[0][1] : undefined;
-  // $natural: storage order, never an index's.
-  const p =
-    natural === undefined
-      ? plan(coll, filter, opts.sort)
-      : {
-          docs: natural === 1 ? coll.docs.rawValues() : [...coll.docs.rawValues()].reverse(),
-          sorted: true,
-        };
-  const raw = opts.raw === true && p.sorted;
+  if (natural !== undefined) {
+    // $natural: storage order, never an index's.
+    const docs = natural === 1 ? coll.docs.rawValues() : [...coll.docs.rawValues()].reverse();
+    return collect(docs, matcher, opts.raw === true, skip, limit);
+  }
+  const p = plan(coll, filter, opts.sort, {
+    hint: opts.hint,
+    limit: Number.isFinite(limit) ? skip + limit : undefined,
+  });
   if (p.sorted) {
+    const raw = opts.raw === true;
     const out: Doc[] = [];
     let skipped = 0;
-    for (const bytes of p.docs) {
+    p.each((bytes) => {
       queryExecutorMetrics.scannedObjects++;
       const doc = matchBytes(matcher, bytes, raw);
-      if (!doc) continue;
+      if (!doc) return true;
       if (skipped < skip) {
         skipped++;
-        continue;
+        return true;
       }
       out.push(doc);
-      if (out.length >= limit) break;
-    }
+      return out.length < limit;
+    });
     return out;
   }
   const matched: Doc[] = [];
-  for (const bytes of p.docs) {
+  p.each((bytes) => {
     queryExecutorMetrics.scannedObjects++;
     const doc = matchBytes(matcher, bytes, false);
     if (doc) matched.push(doc);
-  }
+    return true;
+  });
   const sorted = opts.sort ? sortDocs(matched, opts.sort) : matched;
   return sorted.slice(skip, limit === Number.POSITIVE_INFINITY ? undefined : skip + limit);
+}
+
+function collect(docs: Iterable<Buffer>, matcher: Matcher, raw: boolean, skip: number, limit: number): Doc[] {
+  const out: Doc[] = [];
+  let skipped = 0;
+  for (const bytes of docs) {
+    queryExecutorMetrics.scannedObjects++;
+    const doc = matchBytes(matcher, bytes, raw);
+    if (!doc) continue;
+    if (skipped < skip) {
+      skipped++;
+      continue;
+    }
+    out.push(doc);
+    if (out.length >= limit) break;
+  }
+  return out;
 }
 
 /** The document when it matches (a bytes-only stand-in when `raw` allows), else undefined. */

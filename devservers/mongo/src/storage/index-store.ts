@@ -30,7 +30,13 @@ export class IndexStore {
   readonly directions: number[];
   readonly unique: boolean;
   private readonly single: boolean;
+  /** Some document holds an array on an indexed path (never reset, as in mongod). */
   multikey = false;
+  /**
+   * Per index field, the path prefixes ("tags", "items", "items.tags") where some document held an
+   * array: mongod's `multiKeyPaths`, which decide the bounds and sorts a scan may use.
+   */
+  readonly multikeyPaths: Set<string>[];
   private readonly sorted: SortedList<IndexEntry>;
   private readonly partial?: Matcher;
 
@@ -43,6 +49,7 @@ export class IndexStore {
   constructor(readonly spec: IndexSpec) {
     this.fields = Object.keys(spec.key);
     this.directions = this.fields.map((f) => (spec.key[f] === -1 ? -1 : 1));
+    this.multikeyPaths = this.fields.map(() => new Set<string>());
     this.unique = spec.unique === true;
     this.single = this.fields.length === 1;
     // The query matcher, so `$type`, Decimal128 and int64 bounds decide membership as in a find.
@@ -75,6 +82,7 @@ export class IndexStore {
    */
   keysOf(doc: Doc, bytes?: Buffer): unknown[][] {
     if (this.partial && !this.inPartial(doc, bytes)) return [];
+    this.noteArrays(doc);
     if (this.single && !this.spec.sparse) {
       // The common case without the tuple cross-product: one field, usually one value.
       const vals = valuesAtPath(doc, this.fields[0]!);
@@ -85,7 +93,6 @@ export class IndexStore {
     let tuples: unknown[][] = [[]];
     for (const vals of perField) {
       const options = vals.length === 0 ? [null] : vals.map((v) => (v === undefined ? null : v));
-      if (options.length > 1) this.multikey = true;
       tuples = tuples.flatMap((t) => options.map((v) => [...t, v]));
     }
     if (tuples.length > 1) {
@@ -98,6 +105,34 @@ export class IndexStore {
       });
     }
     return tuples;
+  }
+
+  /** Records which indexed path prefixes of `doc` are arrays (one property check per plain field). */
+  private noteArrays(doc: Doc): void {
+    for (let i = 0; i < this.fields.length; i++) {
+      const f = this.fields[i]!;
+      if (!f.includes(".")) {
+        if (Array.isArray(doc[f])) this.markArray(i, f);
+        continue;
+      }
+      arrayPrefixes(doc, f.split("."), 0, (p) => this.markArray(i, p));
+    }
+  }
+
+  private markArray(field: number, prefix: string): void {
+    const paths = this.multikeyPaths[field]!;
+    if (paths.has(prefix)) return;
+    paths.add(prefix);
+    this.multikey = true;
+  }
+
+  /** Index field names with an array somewhere along their path. */
+  multikeyFields(): Set<string> {
+    const out = new Set<string>();
+    this.fields.forEach((f, i) => {
+      if (this.multikeyPaths[i]!.size > 0) out.add(f);
+    });
+    return out;
   }
 
   /** The id of another document already holding one of these keys (unique indexes only). */
@@ -135,10 +170,35 @@ export class IndexStore {
    * `range`, in index order (or reversed).
    */
   *scan(prefix: unknown[], range: KeyRange | undefined, reverse: boolean): Generator<IndexEntry> {
+    this.build();
+    yield* this.sorted.range(this.runWhere(prefix, range), reverse);
+  }
+
+  /** `scan` without generators: `visit` each entry until it returns false (false: stopped). */
+  each(
+    prefix: unknown[],
+    range: KeyRange | undefined,
+    reverse: boolean,
+    visit: (e: IndexEntry) => boolean,
+  ): boolean {
+    this.build();
+    return this.sorted.each(this.runWhere(prefix, range), reverse, visit);
+  }
+
+  /** How many entries `scan(prefix, range)` would visit, by binary search (planner estimates). */
+  count(prefix: unknown[], range: KeyRange | undefined): number {
+    this.build();
+    return this.sorted.count(this.runWhere(prefix, range));
+  }
+
+  private build(): void {
     if (this.lazy && !this.lazy.built) {
       this.lazy.built = true;
       for (const e of this.lazy.rebuild()) this.sorted.insert(e);
     }
+  }
+
+  private runWhere(prefix: unknown[], range: KeyRange | undefined): (e: IndexEntry) => number {
     const n = prefix.length;
     const inRange = (e: IndexEntry): number => {
       for (let i = 0; i < n; i++) {
@@ -158,14 +218,15 @@ export class IndexStore {
       }
       return 0;
     };
-    yield* this.sorted.range(inRange, reverse);
+    return inRange;
   }
 
   private stored(key: unknown[]): unknown {
     return this.single ? key[0] : key;
   }
 
-  private part(stored: unknown, i: number): unknown {
+  /** Component `i` of a stored entry key. */
+  part(stored: unknown, i: number): unknown {
     return this.single ? stored : (stored as unknown[])[i];
   }
 
@@ -184,6 +245,18 @@ export class IndexStore {
 export interface KeyRange {
   min?: { value: unknown; inclusive: boolean };
   max?: { value: unknown; inclusive: boolean };
+}
+
+/** Calls `mark` with each prefix of `parts` (from `i`) at which `v` holds an array. */
+function arrayPrefixes(v: unknown, parts: string[], i: number, mark: (prefix: string) => void): void {
+  if (i === parts.length || v === null || typeof v !== "object") return;
+  const next = (v as Doc)[parts[i]!];
+  if (Array.isArray(next)) {
+    mark(parts.slice(0, i + 1).join("."));
+    for (const el of next) if (el !== null && typeof el === "object") arrayPrefixes(el, parts, i + 1, mark);
+    return;
+  }
+  arrayPrefixes(next, parts, i + 1, mark);
 }
 
 export function encodeTuple(key: unknown[]): string {

@@ -27,6 +27,17 @@ describe("SortedList", () => {
     const want = reference.filter((v) => v >= 500 && v < 700);
     expect([...list.range(inRange)]).toEqual(want);
     expect([...list.range(inRange, true)]).toEqual([...want].reverse());
+    expect(list.count(inRange)).toBe(want.length);
+    for (const reverse of [false, true]) {
+      const seen: number[] = [];
+      expect(list.each(inRange, reverse, (v) => seen.push(v) > 0)).toBe(true);
+      expect(seen).toEqual(reverse ? [...want].reverse() : want);
+      const firstThree: number[] = [];
+      expect(list.each(inRange, reverse, (v) => firstThree.push(v) < 3)).toBe(false);
+      expect(firstThree).toEqual(seen.slice(0, 3));
+    }
+    expect(list.count(() => 0)).toBe(reference.length);
+    expect(list.count((v) => (v < 5000 ? -1 : 1))).toBe(0);
     expect(list.remove(99999)).toBe(false);
   });
 });

@@ -6,16 +6,16 @@ const BLOCK = 256;
  */
 export class SortedList<T> {
   private blocks: T[][] = [];
-  private count = 0;
+  private length = 0;
 
   constructor(private readonly cmp: (a: T, b: T) => number) {}
 
   get size(): number {
-    return this.count;
+    return this.length;
   }
 
   insert(x: T): void {
-    this.count++;
+    this.length++;
     if (this.blocks.length === 0) {
       this.blocks.push([x]);
       return;
@@ -38,7 +38,7 @@ export class SortedList<T> {
     if (at >= blk.length || this.cmp(blk[at]!, x) !== 0) return false;
     blk.splice(at, 1);
     if (blk.length === 0) this.blocks.splice(b, 1);
-    this.count--;
+    this.length--;
     return true;
   }
 
@@ -80,6 +80,56 @@ export class SortedList<T> {
       }
       i = Number.POSITIVE_INFINITY;
     }
+  }
+
+  /**
+   * `range` without a generator: calls `visit` on each element in order (or reversed) until it
+   * returns false. Returns false when stopped early. The hot path of index scans.
+   */
+  each(where: (e: T) => number, reverse: boolean, visit: (e: T) => boolean): boolean {
+    if (this.blocks.length === 0) return true;
+    if (!reverse) {
+      let b = this.blockFor(where);
+      let i = lowerBound(this.blocks[b]!, where);
+      for (; b < this.blocks.length; b++, i = 0) {
+        const blk = this.blocks[b]!;
+        for (; i < blk.length; i++) {
+          if (where(blk[i]!) !== 0) return true;
+          if (!visit(blk[i]!)) return false;
+        }
+      }
+      return true;
+    }
+    const after = (e: T) => (where(e) > 0 ? 1 : -1);
+    let b = this.blockFor(after);
+    let i = lowerBound(this.blocks[b]!, after) - 1;
+    for (; b >= 0; b--) {
+      const blk = this.blocks[b]!;
+      if (i >= blk.length) i = blk.length - 1;
+      for (; i >= 0; i--) {
+        const c = where(blk[i]!);
+        if (c < 0) return true;
+        if (c === 0 && !visit(blk[i]!)) return false;
+      }
+      i = Number.POSITIVE_INFINITY;
+    }
+    return true;
+  }
+
+  /**
+   * How many elements satisfy `where(e) === 0` (same monotone contract as `range`), found by
+   * binary search: O(log n + blocks spanned), the planner's estimate of an index range's size.
+   */
+  count(where: (e: T) => number): number {
+    if (this.blocks.length === 0) return 0;
+    const after = (e: T) => (where(e) > 0 ? 0 : -1);
+    const b1 = this.blockFor(where);
+    const i1 = lowerBound(this.blocks[b1]!, where);
+    const b2 = this.blockFor(after);
+    const i2 = lowerBound(this.blocks[b2]!, after);
+    let n = i2 - i1;
+    for (let b = b1; b < b2; b++) n += this.blocks[b]!.length;
+    return Math.max(0, n);
   }
 
   /** Like `blockFor`/`lowerBound` with the element comparator, without a closure per call. */
