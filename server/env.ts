@@ -71,6 +71,17 @@ const schema = z
         .regex(/^[a-z][a-z0-9-]{0,40}$/, "lower-case letters, digits and dashes")
         .default("conduit"),
     ),
+    // Feed and worker (feed issue). The sweep is the seed's 10-minute cron, kept as a safety net
+    // behind the exact delayed jobs; the deep pass reads one page of tenants per run.
+    SCHEDULER_SWEEP_MS: z.coerce.number().int().min(1_000).default(600_000),
+    SCHEDULER_DEEP_PASS_MS: z.coerce.number().int().min(1_000).default(60_000),
+    SCHEDULER_DEEP_PASS_PAGE: z.coerce.number().int().min(1).max(10_000).default(200),
+    HOT_SCORE_INTERVAL_MS: z.coerce.number().int().min(500).default(15_000),
+    /** `GET /api/feed` response cache; the issue allows at most one second. */
+    FEED_CACHE_MS: z.coerce.number().int().min(0).max(1_000).default(1_000),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+    /** How long a job's lock lasts without renewal: a killed worker's job runs again after this. */
+    WORKER_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
     /** Set by Next while `next build` runs: no secret is needed to compile, only to serve. */
     NEXT_PHASE: optionalString,
   })

@@ -28,6 +28,8 @@ export const masterIndexes: Record<MasterCollection, IndexDescription[]> = {
       unique: true,
       partialFilterExpression: { githubId: { $type: "string" } },
     },
+    // The feed worker finds authors whose profile changed since its checkpoint (feed issue).
+    { key: { profileChangedAt: 1 }, name: "profileChangedAt_1" },
   ],
   memberships: [{ key: { tenantId: 1, userId: 1 }, unique: true }, { key: { userId: 1 } }],
   audit_log: [{ key: { at: -1 } }, { key: { action: 1, at: -1 } }],

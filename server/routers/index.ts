@@ -3,6 +3,7 @@ import { accountRouter } from "./account";
 import { adminRouter } from "./admin";
 import { auditRouter } from "./audit";
 import { authRouter } from "./auth";
+import { feedRouter } from "./feed";
 import { mediaRouter } from "./media";
 import { membersRouter } from "./members";
 import { postsRouter } from "./posts";
@@ -20,6 +21,7 @@ export const appRouter = router({
   account: accountRouter,
   search: searchRouter,
   pipeline: pipelineRouter,
+  feed: feedRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,12 +4,16 @@ import { type Env, env } from "../env";
 import { type Logger, log } from "../log";
 import { AuditService } from "./audit/audit-service";
 import { CommentsService } from "./comments/comments-service";
+import { FeedFanout } from "./feed/feed-fanout";
+import { FeedService } from "./feed/feed-service";
 import { MembershipsService } from "./memberships/memberships-service";
 import { sequenceFanouts } from "./pipeline/fanout";
 import { createPipeline, type Pipeline } from "./pipeline/wiring";
 import { PostsService } from "./posts/posts-service";
 import { ReaderPurgeFanout } from "./reader-cache/purge-fanout";
 import { ReaderPurger } from "./reader-cache/reader-purger";
+import { JobQueues } from "./scheduler/queues";
+import { SchedulerService } from "./scheduler/scheduler-service";
 import { SignalsService } from "./signals/signals-service";
 import { TenantsService } from "./tenants/tenants-service";
 import { UsersService } from "./users/users-service";
@@ -24,6 +28,12 @@ export interface Services {
   posts: PostsService;
   /** Content pipeline (pipeline issue): ingestion-task producer, search index, hybrid search. */
   pipeline: Pipeline;
+  /** Network feed (feed issue): `global_feed` reads (`feed`) and sync (`feed.sync`). */
+  feed: FeedService;
+  /** Exact publishing of scheduled posts (delayed jobs, sweep, deep pass); the worker runs the jobs. */
+  scheduler: SchedulerService;
+  /** BullMQ producers of this process (lazy: nothing connects until a job is added). */
+  queues: JobQueues;
   /** Reader page cache purges (reader issue): call after any change a blog's readers see. */
   readerPurger: ReaderPurger;
   comments: CommentsService;
@@ -61,7 +71,21 @@ export function createServices(deps: ServiceDeps): Services {
   // Reader cache purges, comments and signals (reader issue); Redis is the app's shared connection.
   const redis = deps.redis ?? getAuthRedis;
   const readerPurger = new ReaderPurger({ db, log, redis, redisPrefix: env.REDIS_PREFIX });
-  tenants.onReaderVisibleChange = (tenant, reason) => readerPurger.purgeTenant(tenant, reason);
+  const feed = new FeedService({
+    db,
+    log,
+    now,
+    redis,
+    redisPrefix: env.REDIS_PREFIX,
+    rootDomain: env.ROOT_DOMAIN,
+    protocol: env.PUBLIC_PROTOCOL,
+    cacheMs: env.FEED_CACHE_MS,
+  });
+  tenants.onReaderVisibleChange = async (tenant, reason) => {
+    await readerPurger.purgeTenant(tenant, reason);
+    // A deleted blog leaves the feed now; the worker's purge re-drives it if this fails.
+    if (reason === "tenant-deleted") await feed.sync.removeTenant(tenant._id);
+  };
   const comments = new CommentsService({
     db,
     log,
@@ -74,11 +98,40 @@ export function createServices(deps: ServiceDeps): Services {
   const signals = new SignalsService({ db, log, redis, redisPrefix: env.REDIS_PREFIX, now });
   // Fan-out after each post write, in order: reader cache, feed sync, then the ingestion task.
   const pipeline = createPipeline({ db, log, env, now });
-  const posts = new PostsService({
+  // Feed sync and scheduling (feed issue): the fan-out's middle step, and the scheduler's publish
+  // goes through PostsService.publishDue (one publish path for writers and the scheduler).
+  const queues = new JobQueues({ redis, redisPrefix: env.REDIS_PREFIX });
+  const scheduler = new SchedulerService({
     db,
-    fanout: sequenceFanouts(new ReaderPurgeFanout(readerPurger), pipeline.producer),
+    log,
+    now,
+    queues,
+    feed: feed.sync,
+    publisher: () => posts,
   });
-  return { db, tenants, memberships, audit, users, posts, readerPurger, comments, signals, pipeline };
+  const posts: PostsService = new PostsService({
+    db,
+    fanout: sequenceFanouts(
+      new ReaderPurgeFanout(readerPurger),
+      new FeedFanout({ feed: feed.sync, scheduler, log }),
+      pipeline.producer,
+    ),
+  });
+  return {
+    db,
+    tenants,
+    memberships,
+    audit,
+    users,
+    posts,
+    readerPurger,
+    comments,
+    signals,
+    pipeline,
+    feed,
+    scheduler,
+    queues,
+  };
 }
 
 // Next dev re-evaluates modules on every edit; keeping the container on globalThis keeps one

@@ -8,7 +8,7 @@ import { parseEnv } from "@/server/env";
 import type { Logger } from "@/server/log";
 import { createServices, type Services } from "@/server/services/container";
 import { type Provisioner, TenantsService } from "@/server/services/tenants/tenants-service";
-import { dropPrefixedDatabases, testMongoUri, uniquePrefix } from "./mongo";
+import { dropPrefixedDatabases, testMongoUri, uniquePrefix, uniqueRedisPrefix } from "./mongo";
 
 export const TEST_ROOT_DOMAIN = "localhost:3101";
 
@@ -63,7 +63,8 @@ export async function createTestServices(
     ROOT_DOMAIN: TEST_ROOT_DOMAIN,
     PLATFORM_ADMIN_EMAILS: (opts.adminEmails ?? []).join(","),
     NODE_ENV: "test",
-    ...(opts.redisPrefix ? { REDIS_PREFIX: opts.redisPrefix } : {}),
+    // Own key prefix by default: jobs a test schedules never land in a real environment's queues.
+    REDIS_PREFIX: opts.redisPrefix ?? uniqueRedisPrefix(),
     ...opts.env,
   });
   const db = new DatabaseService({ uri, prefix });
@@ -83,7 +84,11 @@ export async function createTestServices(
     });
   }
   await db.ensureMasterIndexes();
-  return { services, db, prefix, logLines: lines, cleanup: () => dropPrefixedDatabases(db) };
+  const cleanup = async () => {
+    await services.queues.dispose({ deleteKeys: true });
+    await dropPrefixedDatabases(db);
+  };
+  return { services, db, prefix, logLines: lines, cleanup };
 }
 
 let userCounter = 0;

@@ -1,6 +1,7 @@
 import { env } from "@/server/env";
 import { getServices } from "@/server/services/container";
 import { HealthService } from "@/server/services/health/health-service";
+import { workerHealth } from "@/server/services/scheduler/worker-health";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -18,6 +19,8 @@ function health(): HealthService {
     elasticsearchUrl: env.ELASTICSEARCH_URL,
     s3Endpoint: env.S3_ENDPOINT,
     storage: getServices().storage,
+    // The worker process (feed issue): queue depth, failed jobs, oldest waiting job, live workers.
+    details: { worker: () => workerHealth(getServices().queues, getServices().db) },
   });
   return g[key];
 }

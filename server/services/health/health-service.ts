@@ -10,6 +10,8 @@ export interface HealthReport {
   status: "ok" | "error";
   checks: Record<CheckName, CheckResult>;
   failing?: CheckName[];
+  /** Informational sections (e.g. `worker`: queue depth, failures, oldest waiting job); never fail the report. */
+  detail?: Record<string, unknown>;
 }
 
 export interface HealthServiceDeps {
@@ -22,6 +24,8 @@ export interface HealthServiceDeps {
   storage?: { ping(): Promise<void> } | null;
   /** Per check; a dependency slower than this counts as down. */
   timeoutMs?: number;
+  /** Sections of `detail`, each computed with the same timeout; an error is reported in its section. */
+  details?: Record<string, () => Promise<unknown>>;
 }
 
 class TimeoutError extends Error {}
@@ -98,6 +102,7 @@ export class HealthService {
     const { kafkaBrokers, elasticsearchUrl, s3Endpoint } = this.deps;
     const controller = new AbortController();
     const notConfigured = async (): Promise<CheckResult> => "not_configured";
+    const detailing = this.detail();
     const [db, redis, kafka, search, storage] = await Promise.all([
       this.run(() => this.deps.db.ping()),
       this.run(async () => {
@@ -113,7 +118,22 @@ export class HealthService {
     controller.abort();
     const checks: HealthReport["checks"] = { api: "ok", db, redis, kafka, search, storage };
     const failing = (Object.keys(checks) as CheckName[]).filter((k) => checks[k].startsWith("error"));
-    return failing.length ? { status: "error", checks, failing } : { status: "ok", checks };
+    const detail = await detailing;
+    const extra = detail ? { detail } : {};
+    return failing.length
+      ? { status: "error", checks, failing, ...extra }
+      : { status: "ok", checks, ...extra };
+  }
+
+  private async detail(): Promise<Record<string, unknown> | undefined> {
+    const sections = Object.entries(this.deps.details ?? {});
+    if (!sections.length) return undefined;
+    const values = await Promise.all(
+      sections.map(([, load]) =>
+        withTimeout(load(), this.timeoutMs).catch((error: unknown) => ({ error: reasonOf(error) })),
+      ),
+    );
+    return Object.fromEntries(sections.map(([name], i) => [name, values[i]]));
   }
 
   async close(): Promise<void> {
