@@ -35,8 +35,13 @@ export class KeywordFieldIndex {
       list.add(doc);
     }
     this.values[doc] = unique;
+  }
+
+  publish(doc: number): void {
+    const v = this.values[doc];
+    if (!v) return;
     this.docCount++;
-    this.sumDocFreq += unique.length;
+    this.sumDocFreq += v.length;
   }
 
   remove(doc: number): void {

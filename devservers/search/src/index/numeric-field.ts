@@ -19,7 +19,10 @@ export class NumericFieldIndex {
     this.min[doc] = sorted[0]!;
     this.has[doc] = 1;
     if (sorted.length > 1) this.multi.set(doc, sorted);
-    this.docCount++;
+  }
+
+  publish(doc: number): void {
+    if (doc < this.has.length && this.has[doc]) this.docCount++;
   }
 
   remove(doc: number): void {

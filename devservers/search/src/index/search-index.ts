@@ -25,10 +25,6 @@ export interface LiveDoc {
   len: number;
 }
 
-type PendingOp =
-  | { kind: "index"; values: Map<string, unknown[]>; pos: number; len: number; seqNo: number }
-  | { kind: "delete" };
-
 export interface WriteResult {
   id: string;
   version: number;
@@ -59,7 +55,6 @@ export class SearchIndex {
   segment = new Segment();
   live = new Map<string, LiveDoc>();
   private tombstones = new Map<string, { version: number; at: number }>();
-  private pending = new Map<string, PendingOp>();
   private refreshWaiters: (() => void)[] = [];
   private refreshTimer: NodeJS.Timeout | null = null;
   private log: DocLog;
@@ -132,8 +127,10 @@ export class SearchIndex {
     let mapping = new Mapping();
     let settings: FlatSettings = {};
     let maxSeqNo = -1;
-    const live = new Map<string, LiveDoc & { values: Map<string, unknown[]> }>();
+    const live = new Map<string, LiveDoc>();
     const tombstones = new Map<string, { version: number; at: number }>();
+    // Replayed in log order: dynamic mappings and doc ids come out as when the writes happened.
+    const segment = new Segment();
     const end = readLog(file, (rec, payload, start) => {
       if (rec.type === REC_META) {
         mapping = Mapping.parse(rec.meta.mappings);
@@ -144,38 +141,32 @@ export class SearchIndex {
       maxSeqNo = Math.max(maxSeqNo, rec.seqNo);
       if (rec.type === REC_DELETE) {
         live.delete(rec.id);
+        segment.deleteId(rec.id);
         tombstones.set(rec.id, { version: rec.version, at: Date.now() });
         return;
       }
-      // Parsed in log order, so dynamic mappings come out as they did when the writes happened.
       const source = JSON.parse(payload.toString("utf8", start)) as Record<string, unknown>;
-      let parsed: { values: Map<string, unknown[]> };
+      let values: Map<string, unknown[]>;
       try {
-        parsed = mapping.parseDocument(source, rec.id);
+        values = mapping.parseDocument(source, rec.id).values;
       } catch {
         // Accepted once, refused by a mapping written later (a compacted log puts the final
         // mapping first): kept and retrievable, but not searchable — rather than lost.
-        parsed = { values: new Map() };
+        values = new Map();
       }
-      live.delete(rec.id); // re-inserted last: doc ids follow the order of the latest writes
-      live.set(rec.id, {
-        seqNo: rec.seqNo,
-        version: rec.version,
-        pos: rec.pos,
-        len: rec.len,
-        values: parsed.values,
-      });
+      live.set(rec.id, { seqNo: rec.seqNo, version: rec.version, pos: rec.pos, len: rec.len });
+      segment.addDoc(rec.id, values, mapping, rec.pos, rec.len, rec.seqNo);
       tombstones.delete(rec.id);
     });
     const log = new DocLog(file, end);
     const index = new SearchIndex(meta.name, meta.uuid, meta.creation_date, dir, mapping, settings, log, gen);
     index.maxSeqNo = maxSeqNo;
     index.tombstones = tombstones;
-    for (const [id, doc] of live) {
-      index.live.set(id, { seqNo: doc.seqNo, version: doc.version, pos: doc.pos, len: doc.len });
-      index.segment.addDoc(id, doc.values, mapping, doc.pos, doc.len, doc.seqNo);
-      index.liveBytes += recordSize(id, doc.len);
-    }
+    index.live = live;
+    for (const [id, doc] of live) index.liveBytes += recordSize(id, doc.len);
+    segment.refresh();
+    segment.compact();
+    index.segment = segment;
     return index;
   }
 
@@ -257,7 +248,8 @@ export class SearchIndex {
     this.liveBytes += recordSize(id, raw.length);
     this.live.set(id, doc);
     this.tombstones.delete(id);
-    this.setPending(id, { kind: "index", values: parsed.values, pos: doc.pos, len: doc.len, seqNo });
+    this.segment.addDoc(id, parsed.values, this.mapping, doc.pos, doc.len, seqNo);
+    this.scheduleRefresh();
     return { id, version, seqNo, result: current ? "updated" : "created", durable: this.log.durable() };
   }
 
@@ -275,7 +267,8 @@ export class SearchIndex {
     this.liveBytes -= recordSize(id, current.len);
     this.live.delete(id);
     this.tombstones.set(id, { version, at: Date.now() });
-    this.setPending(id, { kind: "delete" });
+    this.segment.deleteId(id);
+    this.scheduleRefresh();
     return { id, version, seqNo, result: "deleted", durable: this.log.durable() };
   }
 
@@ -283,13 +276,6 @@ export class SearchIndex {
   noop(id: string): WriteResult {
     const current = this.live.get(id)!;
     return { id, version: current.version, seqNo: current.seqNo, result: "noop", durable: Promise.resolve() };
-  }
-
-  private setPending(id: string, op: PendingOp): void {
-    // Re-inserted so that refresh assigns doc ids in the order of the latest writes.
-    this.pending.delete(id);
-    this.pending.set(id, op);
-    this.scheduleRefresh();
   }
 
   private scheduleRefresh(): void {
@@ -316,7 +302,7 @@ export class SearchIndex {
   }
 
   get hasPending(): boolean {
-    return this.pending.size > 0;
+    return this.segment.hasPending;
   }
 
   /** Makes every write so far visible to searches. */
@@ -325,14 +311,9 @@ export class SearchIndex {
       clearTimeout(this.refreshTimer);
       this.refreshTimer = null;
     }
-    if (this.pending.size > 0) {
-      const seg = this.segment;
-      for (const [id, op] of this.pending) {
-        const old = seg.idToDoc.get(id);
-        if (old !== undefined) seg.deleteDoc(old);
-        if (op.kind === "index") seg.addDoc(id, op.values, this.mapping, op.pos, op.len, op.seqNo);
-      }
-      this.pending.clear();
+    const seg = this.segment;
+    if (seg.hasPending) {
+      seg.refresh();
       if (seg.deletedCount > 64 && seg.deletedCount > seg.maxDoc * 0.25) seg.compact();
       void this.maybeCompactLog();
     }
@@ -341,7 +322,7 @@ export class SearchIndex {
 
   /** `refresh=wait_for`: resolves at the next refresh (immediately when nothing is pending). */
   waitForRefresh(): Promise<void> {
-    if (this.pending.size === 0) return Promise.resolve();
+    if (!this.segment.hasPending) return Promise.resolve();
     return new Promise((resolve) => this.refreshWaiters.push(resolve));
   }
 
@@ -351,7 +332,7 @@ export class SearchIndex {
       encodeMetaRecord({ mappings: this.mapping.toJSON(), settings: this.settings, maxSeqNo: this.maxSeqNo }),
     );
     await this.log.durable();
-    if (this.pending.size > 0 && !this.refreshTimer) this.scheduleRefresh();
+    if (this.segment.hasPending && !this.refreshTimer) this.scheduleRefresh();
   }
 
   /**
@@ -365,7 +346,7 @@ export class SearchIndex {
     this.compacting = true;
     try {
       await this.log.idle();
-      if (this.closed || this.pending.size > 0) return;
+      if (this.closed || this.segment.hasPending) return;
       // From here to the swap nothing yields, so no write can slip in between.
       const gen = this.logGen + 1;
       const tmp = path.join(this.dir, `${logName(gen)}.tmp`);

@@ -7,27 +7,44 @@ import { TextFieldIndex } from "./text-field";
 import { VectorFieldIndex } from "./vector-field";
 
 /**
- * What searches see: the documents as of the last refresh, numbered by internal doc id in the
- * order they became visible (Lucene's doc ids, which break score ties). Deletions only mark the
- * doc id; `compact` drops deleted documents and renumbers, keeping order.
+ * The index structures of one shard, numbered by internal doc id (Lucene's doc ids: they break
+ * score ties). Like Lucene's near-real-time model, a written document is analyzed and added at
+ * once but stays invisible until the next refresh: searches see doc ids below `visibleMaxDoc`,
+ * the deletions (and replaced versions) published so far, and statistics over exactly those.
+ * `compact` drops deleted documents and renumbers, keeping order (a merge).
  */
 export class Segment {
+  /** Doc ids assigned so far (visible or not). */
   maxDoc = 0;
+  /** Doc ids below this are visible to searches. */
+  visibleMaxDoc = 0;
+  /** Visible, not deleted documents. */
   liveCount = 0;
   ids: string[] = [];
+  /** Deletions published by a refresh. */
   deleted = new Uint8Array(16);
   /** Where each document's source is in the index's log: byte offset and length. */
   sourcePos = new Float64Array(16);
   sourceLen = new Int32Array(16);
   /** The sequence number of the write each document came from (delete-by-query checks it). */
   seqNos = new Float64Array(16);
+  /** External id → visible doc id. */
   idToDoc = new Map<string, number>();
+  /** External id → latest doc id, visible or not. */
+  private latest = new Map<string, number>();
+  /** Doc ids to delete at the next refresh (replaced or deleted documents). */
+  private pendingDeletes: number[] = [];
 
   text = new Map<string, TextFieldIndex>();
   keyword = new Map<string, KeywordFieldIndex>();
   numeric = new Map<string, NumericFieldIndex>();
   vector = new Map<string, VectorFieldIndex>();
 
+  get hasPending(): boolean {
+    return this.maxDoc > this.visibleMaxDoc || this.pendingDeletes.length > 0;
+  }
+
+  /** Adds (analyzes) a document; it replaces the id's previous version at the next refresh. */
   addDoc(
     id: string,
     values: Map<string, unknown[]>,
@@ -41,18 +58,26 @@ export class Segment {
     this.deleted = growUint8(this.deleted, doc + 1);
     this.sourcePos = growFloat64(this.sourcePos, doc + 1);
     this.sourceLen = growInt32(this.sourceLen, doc + 1);
+    this.seqNos = growFloat64(this.seqNos, doc + 1);
     this.sourcePos[doc] = pos;
     this.sourceLen[doc] = len;
-    this.seqNos = growFloat64(this.seqNos, doc + 1);
     this.seqNos[doc] = seqNo;
-    this.idToDoc.set(id, doc);
-    this.liveCount++;
+    const previous = this.latest.get(id);
+    if (previous !== undefined) this.pendingDeletes.push(previous);
+    this.latest.set(id, doc);
     for (const [path, list] of values) {
       const def = mapping.fields.get(path);
-      if (!def) continue;
-      this.addField(doc, def, list);
+      if (def) this.addField(doc, def, list);
     }
     return doc;
+  }
+
+  /** Deletes an id's latest version at the next refresh. */
+  deleteId(id: string): void {
+    const previous = this.latest.get(id);
+    if (previous === undefined) return;
+    this.pendingDeletes.push(previous);
+    this.latest.delete(id);
   }
 
   private addField(doc: number, def: FieldDef, list: unknown[]): void {
@@ -109,24 +134,38 @@ export class Segment {
     return f;
   }
 
-  deleteDoc(doc: number): void {
-    if (this.deleted[doc]) return;
-    this.deleted[doc] = 1;
-    this.liveCount--;
-    const id = this.ids[doc]!;
-    if (this.idToDoc.get(id) === doc) this.idToDoc.delete(id);
-    for (const f of this.text.values()) f.remove(doc);
-    for (const f of this.keyword.values()) f.remove(doc);
-    for (const f of this.numeric.values()) f.remove(doc);
-    for (const f of this.vector.values()) f.remove(doc);
+  /** Publishes everything added and deleted since the last refresh. */
+  refresh(): void {
+    for (let d = this.visibleMaxDoc; d < this.maxDoc; d++) {
+      for (const f of this.text.values()) f.publish(d);
+      for (const f of this.keyword.values()) f.publish(d);
+      for (const f of this.numeric.values()) f.publish(d);
+      for (const f of this.vector.values()) f.publish(d);
+      this.idToDoc.set(this.ids[d]!, d);
+      this.liveCount++;
+    }
+    this.visibleMaxDoc = this.maxDoc;
+    for (const doc of this.pendingDeletes) {
+      if (this.deleted[doc]) continue;
+      this.deleted[doc] = 1;
+      this.liveCount--;
+      const id = this.ids[doc]!;
+      if (this.idToDoc.get(id) === doc) this.idToDoc.delete(id);
+      for (const f of this.text.values()) f.remove(doc);
+      for (const f of this.keyword.values()) f.remove(doc);
+      for (const f of this.numeric.values()) f.remove(doc);
+      for (const f of this.vector.values()) f.remove(doc);
+    }
+    this.pendingDeletes = [];
   }
 
   get deletedCount(): number {
-    return this.maxDoc - this.liveCount;
+    return this.visibleMaxDoc - this.liveCount;
   }
 
-  /** Drops deleted documents (Lucene's merge), keeping the order of the others. */
+  /** Drops deleted documents (Lucene's merge), keeping the order of the others. Only when nothing is pending. */
   compact(): void {
+    if (this.hasPending) return;
     const map = new Int32Array(this.maxDoc);
     let n = 0;
     for (let d = 0; d < this.maxDoc; d++) map[d] = this.deleted[d] ? -1 : n++;
@@ -152,7 +191,9 @@ export class Segment {
     this.seqNos = seqNos;
     this.deleted = new Uint8Array(Math.max(16, n));
     this.maxDoc = n;
+    this.visibleMaxDoc = n;
     this.liveCount = n;
     this.idToDoc = new Map(ids.map((id, d) => [id, d]));
+    this.latest = new Map(this.idToDoc);
   }
 }

@@ -25,7 +25,8 @@ export class TermPostings {
  * The inverted index of a `text` field: postings with positions, one norm byte per document
  * (the SmallFloat-encoded token count, as Lucene stores it) and the statistics BM25 needs —
  * documents with at least one token (`docCount`) and tokens over them (`sumTotalTermFreq`).
- * Deleted documents stay in the postings until `compact`; statistics leave them out at once.
+ * Statistics count visible documents only (`publish` at refresh, `remove` at deletion); deleted
+ * documents stay in the postings until `compact`.
  */
 export class TextFieldIndex {
   terms = new Map<string, TermPostings>();
@@ -73,8 +74,16 @@ export class TextFieldIndex {
     this.lengths = growInt32(this.lengths, doc + 1);
     this.norms[doc] = intToByte4(length);
     this.lengths[doc] = length;
-    this.docCount++;
-    this.sumTotalTermFreq += length;
+  }
+
+  /** Counts a document into the statistics when a refresh makes it visible. */
+  publish(doc: number): void {
+    if (doc >= this.lengths.length) return;
+    const len = this.lengths[doc]!;
+    if (len > 0) {
+      this.docCount++;
+      this.sumTotalTermFreq += len;
+    }
   }
 
   remove(doc: number): void {

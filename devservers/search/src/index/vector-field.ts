@@ -31,7 +31,10 @@ export class VectorFieldIndex {
       this.data.set(vector, base);
     }
     this.has[doc] = 1;
-    this.docCount++;
+  }
+
+  publish(doc: number): void {
+    if (doc < this.has.length && this.has[doc]) this.docCount++;
   }
 
   remove(doc: number): void {

@@ -24,7 +24,8 @@ export class Executor {
   readonly n: number;
 
   constructor(readonly seg: Segment) {
-    this.n = seg.maxDoc;
+    // Documents added since the last refresh are not visible yet.
+    this.n = seg.visibleMaxDoc;
   }
 
   private empty(): Scored {
@@ -76,12 +77,13 @@ export class Executor {
         const field = this.seg.text.get(q.def.path);
         const p = field?.terms.get(q.term);
         if (!field || !p) return;
-        const df = livePostings(p.docs, p.n, del);
+        const df = livePostings(p.docs, p.n, del, this.n);
         if (df === 0) return;
         const scorer = bm25Scorer(boost, idf(df, field.docCount), field.sumTotalTermFreq, field.docCount);
         const norms = field.norms;
         for (let i = 0; i < p.n; i++) {
           const d = p.docs[i]!;
+          if (d >= this.n) break;
           if (del[d]) continue;
           sum[d] = sum[d]! + bm25Score(scorer, p.freqs[i]!, norms[d]!);
           count[d] = count[d]! + 1;
@@ -91,13 +93,14 @@ export class Executor {
       const field = this.seg.keyword.get(q.def.path);
       const list = field?.terms.get(q.term);
       if (!field || !list) return;
-      const df = livePostings(list.docs, list.n, del);
+      const df = livePostings(list.docs, list.n, del, this.n);
       if (df === 0) return;
       // Keyword and boolean fields have no norms and no frequencies: freq 1, norm byte 1.
       const scorer = bm25Scorer(boost, idf(df, field.docCount), field.sumDocFreq, field.docCount);
       const s = bm25Score(scorer, 1, 1);
       for (let i = 0; i < list.n; i++) {
         const d = list.docs[i]!;
+        if (d >= this.n) break;
         if (del[d]) continue;
         sum[d] = sum[d]! + s;
         count[d] = count[d]! + 1;
@@ -132,7 +135,7 @@ export class Executor {
       if (!p) return;
       lists.push(p);
     }
-    const idfs = lists.map((p) => idf(livePostings(p.docs, p.n, del), field.docCount));
+    const idfs = lists.map((p) => idf(livePostings(p.docs, p.n, del, this.n), field.docCount));
     const scorer = bm25Scorer(boost, phraseIdf(idfs), field.sumTotalTermFreq, field.docCount);
     const k = lists.length;
     const idx = new Int32Array(k);
@@ -140,6 +143,7 @@ export class Executor {
     const lead = lists[0]!;
     while (idx[0]! < lead.n) {
       const d = lead.docs[idx[0]!]!;
+      if (d >= this.n) break;
       let all = true;
       for (let t = 1; t < k; t++) {
         const p = lists[t]!;
@@ -244,6 +248,7 @@ export class Executor {
     const setList = (docs: Int32Array, len: number) => {
       for (let i = 0; i < len; i++) {
         const d = docs[i]!;
+        if (d >= n) break;
         if (!del[d]) bits[d] = 1;
       }
     };
@@ -269,7 +274,7 @@ export class Executor {
       case "ids": {
         for (const id of q.ids) {
           const d = this.seg.idToDoc.get(id);
-          if (d !== undefined && !del[d]) bits[d] = 1;
+          if (d !== undefined && d < n && !del[d]) bits[d] = 1;
         }
         return bits;
       }
@@ -375,9 +380,14 @@ function constantScores(match: Uint8Array, boost: number): Float64Array {
   return score;
 }
 
-function livePostings(docs: Int32Array, n: number, deleted: Uint8Array): number {
+/** Document frequency among visible, not deleted documents. */
+function livePostings(docs: Int32Array, n: number, deleted: Uint8Array, visible: number): number {
   let c = 0;
-  for (let i = 0; i < n; i++) if (!deleted[docs[i]!]) c++;
+  for (let i = 0; i < n; i++) {
+    const d = docs[i]!;
+    if (d >= visible) break;
+    if (!deleted[d]) c++;
+  }
   return c;
 }
 

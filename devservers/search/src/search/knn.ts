@@ -164,7 +164,7 @@ export function runKnn(spec: KnnSpec, seg: Segment, ctx: QueryContext, exec: Exe
   const data = field.data;
   const has = field.has;
   const del = seg.deleted;
-  const n = seg.maxDoc;
+  const n = seg.visibleMaxDoc;
   const l2 = similarity === "l2_norm";
   for (let d = 0; d < n; d++) {
     if (!has[d] || del[d] || (filterBits && !filterBits[d])) continue;
