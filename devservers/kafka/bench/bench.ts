@@ -13,10 +13,12 @@
  * alongside — every acks=-1 answer waits for one, so it is the floor under the e2e figures.
  * Flags: --e2e-seconds, --produce-seconds (shorter runs for a quick look).
  */
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { Kafka, logLevel } from "kafkajs";
 import { spawnKafka } from "../test/kafka-process";
@@ -35,7 +37,6 @@ const PRODUCE_SECONDS = Number(values["produce-seconds"]);
 const RATE = 1000;
 const VALUE = Buffer.alloc(2048, "k");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const now = () => performance.timeOrigin + performance.now();
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "conduit-kafka-bench-"));
@@ -53,7 +54,16 @@ async function main(): Promise<void> {
     });
     await admin.disconnect();
 
-    const e2e = await endToEnd(kafka);
+    const cpu0 = process.cpuUsage();
+    const b0 = processCpuMs(broker.pid);
+    const t0 = performance.now();
+    const e2e = await endToEnd(kafka, broker.brokers);
+    const cpu1 = process.cpuUsage(cpu0);
+    const e2eCpu = {
+      wall: (performance.now() - t0) / 1000,
+      producer: (cpu1.user + cpu1.system) / 1e6,
+      broker: (processCpuMs(broker.pid) - b0) / 1000,
+    };
     const fsyncFloor = e2e.fsync;
     const produced = await batchedProduce(kafka);
 
@@ -66,6 +76,11 @@ async function main(): Promise<void> {
         ["e2e p50", `${round(lat.p50)} ms`, "send → eachMessage"],
         ["e2e p99", `${round(lat.p99)} ms`, ""],
         ["e2e max", `${round(lat.max)} ms`, ""],
+        [
+          "e2e phase cpu (producer / broker)",
+          `${round(e2eCpu.producer)} / ${round(e2eCpu.broker)} s`,
+          `in ${round(e2eCpu.wall)} s of wall time`,
+        ],
         ["baseline: disk 2 KB write+fdatasync p50", `${round(fsyncFloor.p50)} ms`, "same run, same disk"],
         ["baseline: disk 2 KB write+fdatasync p99", `${round(fsyncFloor.p99)} ms`, ""],
         ["e2e p99 / fdatasync p99", `${round(lat.p99 / fsyncFloor.p99)}`, ""],
@@ -94,68 +109,68 @@ async function main(): Promise<void> {
   }
 }
 
-async function endToEnd(kafka: Kafka) {
-  const consumer = kafka.consumer({ groupId: "bench-e2e", sessionTimeout: 10_000, heartbeatInterval: 1000 });
-  await consumer.connect();
-  await consumer.subscribe({ topic: "bench-e2e", fromBeginning: true });
-  const received = new Map<number, number>();
-  let joinedResolve: () => void = () => {};
-  const joined = new Promise<void>((r) => {
-    joinedResolve = r;
+async function endToEnd(kafka: Kafka, brokers: string[]) {
+  const warmup = 3;
+  const total = (warmup + E2E_SECONDS) * RATE;
+  const consumer = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      path.join(import.meta.dirname, "e2e-consumer.ts"),
+      JSON.stringify({ brokers, topic: "bench-e2e", groupId: "bench-e2e", from: warmup * RATE, total }),
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const lines = createInterface({ input: consumer.stdout! });
+  const output: string[] = [];
+  let onLine: () => void = () => {};
+  lines.on("line", (l) => {
+    output.push(l);
+    onLine();
   });
-  consumer.on(consumer.events.GROUP_JOIN, () => joinedResolve());
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      const at = now();
-      const seq = Number(message.key);
-      const sent = Number(message.headers?.sent?.toString());
-      received.set(seq, at - sent);
-    },
-  });
-  await joined;
+  const nextLine = () =>
+    new Promise<string>((resolve) => {
+      if (output.length) return resolve(output.shift()!);
+      onLine = () => {
+        onLine = () => {};
+        resolve(output.shift()!);
+      };
+    });
+  if ((await nextLine()) !== "joined") throw new Error("the benchmark consumer did not join");
 
   const producer = kafka.producer();
   await producer.connect();
-  const warmup = 3;
-  const total = (warmup + E2E_SECONDS) * RATE;
   const fsync = fsyncProbe(); // the disk's latency, sampled during the same seconds
-  const begin = now();
-  const inFlight: Array<Promise<unknown>> = [];
+  const begin = performance.now();
+  const inFlight = new Set<Promise<unknown>>();
   let failures = 0;
   for (let seq = 0; seq < total; ) {
-    const due = Math.min(total, Math.floor(((now() - begin) * RATE) / 1000) + 1);
+    const due = Math.min(total, Math.floor(((performance.now() - begin) * RATE) / 1000) + 1);
     for (; seq < due; seq++) {
-      const sent = now();
-      inFlight.push(
-        producer
-          .send({
-            topic: "bench-e2e",
-            acks: -1,
-            messages: [{ key: String(seq), value: VALUE, headers: { sent: String(sent) } }],
-          })
-          .catch(() => {
-            failures++;
-          }),
-      );
+      const sent = process.hrtime.bigint();
+      const p: Promise<unknown> = producer
+        .send({
+          topic: "bench-e2e",
+          acks: -1,
+          messages: [{ key: String(seq), value: VALUE, headers: { sent: String(sent) } }],
+        })
+        .catch(() => {
+          failures++;
+        })
+        .finally(() => inFlight.delete(p));
+      inFlight.add(p);
     }
-    if (inFlight.length > 5000) await Promise.all(inFlight.splice(0));
     await sleep(1);
   }
   await Promise.all(inFlight);
-  const deadline = Date.now() + 10_000;
-  while (received.size < total && Date.now() < deadline) await sleep(50);
+  const timer = setTimeout(() => consumer.kill("SIGTERM"), 15_000);
+  const result = JSON.parse(await nextLine()) as { latencies: number[]; received: number };
+  clearTimeout(timer);
   const floor = await fsync.stop();
   await producer.disconnect();
-  await consumer.disconnect();
-  const latencies: number[] = [];
-  let missing = 0;
-  for (let seq = warmup * RATE; seq < total; seq++) {
-    const l = received.get(seq);
-    if (l === undefined) missing++;
-    else latencies.push(l);
-  }
   if (failures) console.log(`${failures} sends failed`);
-  return { latencies, missing, fsync: floor };
+  return { latencies: result.latencies, missing: E2E_SECONDS * RATE - result.latencies.length, fsync: floor };
 }
 
 async function batchedProduce(kafka: Kafka) {
@@ -184,30 +199,55 @@ async function batchedProduce(kafka: Kafka) {
   return { perSecond: measured / elapsed };
 }
 
-/** 2 KB append + fdatasync to a file in the data directory's file system, every 20 ms. */
+/**
+ * The disk's own latency in the same seconds: a process of its own appends 2 KB and fdatasyncs,
+ * every 20 ms, in the temporary directory's file system (where the broker's data is).
+ */
 function fsyncProbe() {
   const file = path.join(os.tmpdir(), `conduit-kafka-bench-fsync-${process.pid}`);
-  const fd = fs.openSync(file, "w");
-  const samples: number[] = [];
-  let stop = false;
-  const loop = (async () => {
-    while (!stop) {
-      const t = performance.now();
-      fs.writeSync(fd, VALUE);
-      await new Promise<void>((resolve, reject) => fs.fdatasync(fd, (e) => (e ? reject(e) : resolve())));
-      samples.push(performance.now() - t);
-      await sleep(20);
-    }
-  })();
+  const code = `
+    const fs = require("node:fs");
+    const fd = fs.openSync(${JSON.stringify(file)}, "w");
+    const buf = Buffer.alloc(2048, 1);
+    const samples = [];
+    let stop = false;
+    process.on("SIGTERM", () => { stop = true; });
+    (async () => {
+      while (!stop) {
+        const t = performance.now();
+        fs.writeSync(fd, buf);
+        fs.fdatasyncSync(fd);
+        samples.push(performance.now() - t);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      fs.closeSync(fd);
+      fs.rmSync(${JSON.stringify(file)}, { force: true });
+      process.stdout.write(JSON.stringify(samples));
+    })();`;
+  const child = spawn(process.execPath, ["-e", code], { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  child.stdout!.on("data", (d) => {
+    out += d;
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return {
     async stop() {
-      stop = true;
-      await loop;
-      fs.closeSync(fd);
-      fs.rmSync(file, { force: true });
-      return summarize(samples);
+      child.kill("SIGTERM");
+      await exited;
+      return summarize(JSON.parse(out || "[]") as number[]);
     },
   };
+}
+
+/** CPU time (user + system) of a process, from /proc (0 where there is none). */
+function processCpuMs(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return 0;
+  }
 }
 
 main().catch((err) => {

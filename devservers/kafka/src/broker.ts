@@ -50,7 +50,7 @@ export class Broker {
   constructor(readonly config: BrokerConfig) {
     this.unlock = lockDataDir(ensureDir(config.dir));
     try {
-      this.topics = new TopicStore(config.dir, config.topicDefaults, config.log);
+      this.topics = new TopicStore(config.dir, config.topicDefaults, this.groupCommit, config.log);
       this.offsets = new OffsetStore(config.dir, this.groupCommit);
     } catch (err) {
       this.unlock();

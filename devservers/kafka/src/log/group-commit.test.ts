@@ -25,11 +25,11 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function openLog(): PartitionLog {
+function openLog(segmentBytes = 1 << 20): PartitionLog {
   const dir = mkdtempSync(path.join(tmpdir(), "conduit-kafka-gc-"));
   dirs.push(dir);
   return PartitionLog.open(path.join(dir, "t-0"), "t", 0, {
-    segmentBytes: 1 << 20,
+    segmentBytes,
     retentionBytes: -1,
     retentionMs: -1,
   });
@@ -83,6 +83,32 @@ describe("group commit", () => {
     await tick();
     expect(durable).toBe(true);
     expect(log.durableOffset).toBe(2);
+    log.close();
+  });
+
+  it("syncs a rolled-away segment and the new file's directory entry with the next group commit", async () => {
+    const s = controlledSync();
+    const gc = new GroupCommit(s.sync);
+    const log = openLog(100); // every batch rolls to a new segment
+    log.append(validateProducedRecords(buildBatch(["first"]), 1 << 20));
+    const first = gc.durable(log);
+    await tick();
+    expect(s.calls).toHaveLength(1); // just the active segment
+    s.completeAll();
+    await first;
+    log.append(validateProducedRecords(buildBatch(["second"]), 1 << 20));
+    let acked = false;
+    void gc.durable(log).then(() => {
+      acked = true;
+    });
+    await tick();
+    expect(s.calls).toHaveLength(3); // the old segment, the directory, the new segment
+    s.calls.pop()!();
+    await tick();
+    expect(acked).toBe(false); // not before all three are on disk
+    s.completeAll();
+    await tick();
+    expect(acked).toBe(true);
     log.close();
   });
 });

@@ -6,10 +6,16 @@ const fdatasync = promisify(fs.fdatasync);
 /** Something with appended data that becomes durable through one fdatasync. */
 export interface SyncTarget {
   /**
-   * Called when a flush starts: the file to sync and what to do once it is durable (e.g. advance
-   * the high watermark to the end offset captured now). null: nothing to sync.
+   * Called when a flush starts: the files to sync and what to do once they are durable (e.g.
+   * record the end offset captured now), or to undo if a sync failed. null: nothing to sync.
    */
-  beginSync(): { fd: number; commit(): void } | null;
+  beginSync(): SyncJob | null;
+}
+
+export interface SyncJob {
+  fds: number[];
+  commit(): void;
+  failed?(): void;
 }
 
 interface Waiter {
@@ -31,6 +37,7 @@ export class GroupCommit {
   private running = false;
   private scheduled = false;
   private idle: Array<() => void> = [];
+  private afterBatch: Array<() => void> = [];
 
   /** Resolves once everything the target holds now is on disk. */
   durable(target: SyncTarget): Promise<void> {
@@ -42,6 +49,15 @@ export class GroupCommit {
   /** Schedules a sync without waiting for it (acks=0/1 appends, which still become visible at once). */
   touch(target: SyncTarget): void {
     this.enqueue(target);
+  }
+
+  /**
+   * Runs `fn` once the syncs running now have returned (at once when none runs): a file about to
+   * be closed may still be in a sync that started before it was dropped.
+   */
+  afterRunningSyncs(fn: () => void): void {
+    if (this.running) this.afterBatch.push(fn);
+    else fn();
   }
 
   /** Resolves when no flush is pending or running. */
@@ -74,18 +90,21 @@ export class GroupCommit {
       this.pending = new Map();
       await Promise.all(
         [...batch].map(async ([target, waiters]) => {
+          let job: SyncJob | null = null;
           try {
-            const job = target.beginSync();
+            job = target.beginSync();
             if (job) {
-              await this.sync(job.fd);
+              await Promise.all(job.fds.map((fd) => this.sync(fd)));
               job.commit();
             }
             for (const w of waiters) w.resolve();
           } catch (err) {
+            job?.failed?.();
             for (const w of waiters) w.reject(err);
           }
         }),
       );
+      for (const fn of this.afterBatch.splice(0)) fn();
     }
     this.running = false;
     for (const done of this.idle.splice(0)) done();

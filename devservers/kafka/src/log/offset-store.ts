@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { GroupCommit, SyncTarget } from "./group-commit";
+import type { GroupCommit, SyncJob, SyncTarget } from "./group-commit";
 import { syncDir } from "./partition-log";
 
 export interface CommittedOffset {
@@ -61,8 +61,8 @@ export class OffsetStore implements SyncTarget {
     if (this.size > this.compactAt) this.compact();
   }
 
-  beginSync(): { fd: number; commit(): void } | null {
-    return { fd: this.fd, commit() {} };
+  beginSync(): SyncJob | null {
+    return { fds: [this.fd], commit() {} };
   }
 
   /** Records the offsets and resolves once they are on disk. */
@@ -174,7 +174,7 @@ export class OffsetStore implements SyncTarget {
     this.fd = fd;
     this.size = data.length;
     this.compactAt = Math.max(COMPACT_AT, data.length * 4);
-    // A flush may still be syncing the old file: close it once the group commit is idle.
-    void this.groupCommit.drain().then(() => fs.closeSync(old));
+    // A flush may still be syncing the old file: close it once that sync has returned.
+    this.groupCommit.afterRunningSyncs(() => fs.closeSync(old));
   }
 }

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ErrorCode, KafkaError } from "../protocol/errors";
 import { BATCH_HEADER_SIZE, type BatchInfo, crc32cOf, F, recordTimestamps } from "../protocol/record-batch";
-import type { SyncTarget } from "./group-commit";
+import type { SyncJob, SyncTarget } from "./group-commit";
 import { ProducerState } from "./producer-state";
 import { parseSegmentFileName, Segment } from "./segment";
 
@@ -49,6 +49,11 @@ export class PartitionLog implements SyncTarget {
   /** Offsets below it are on disk (covered by a completed fdatasync). */
   durableOffset: number;
   private closed = false;
+  /** The partition directory, synced (with the group commit) after a segment file is created. */
+  private readonly dirFd: number;
+  private dirDirty = false;
+  /** Rolled-away segments whose last bytes the next group commit still has to sync. */
+  private unsynced: Segment[] = [];
 
   private constructor(
     readonly topic: string,
@@ -56,8 +61,10 @@ export class PartitionLog implements SyncTarget {
     readonly dir: string,
     public config: LogConfig,
     segments: Segment[],
+    private readonly closeFd: (fd: number) => void,
   ) {
     this.segments = segments;
+    this.dirFd = fs.openSync(dir, "r");
     this.leo = this.active.nextOffset;
     this.hw = this.leo;
     this.durableOffset = this.leo;
@@ -69,8 +76,9 @@ export class PartitionLog implements SyncTarget {
     topic: string,
     partition: number,
     config: LogConfig,
-    log?: (m: string) => void,
+    opts: { log?: (m: string) => void; closeFd?: (fd: number) => void } = {},
   ): PartitionLog {
+    const { log, closeFd = fs.closeSync } = opts;
     const existed = fs.existsSync(dir);
     fs.mkdirSync(dir, { recursive: true });
     if (!existed) syncDir(path.dirname(dir));
@@ -92,9 +100,11 @@ export class PartitionLog implements SyncTarget {
         continue;
       }
       const fd = fs.openSync(file, "r+");
-      const segment = new Segment(base, file, fd, fs.fstatSync(fd).size);
-      const isLast = i === bases.length - 1;
-      const clean = scanSegment(segment, isLast, producers);
+      const segment = new Segment(base, file, fd, fs.fstatSync(fd).size, closeFd);
+      // Only the last two segments can hold unsynced bytes (a roll's sync of the previous one
+      // runs with the next group commit), so only they get their CRCs checked.
+      const recent = i >= bases.length - 2;
+      const clean = scanSegment(segment, recent, producers);
       if (clean < segment.size) {
         log?.(`${topic}-${partition}: truncating ${file} from ${segment.size} to ${clean} bytes (torn tail)`);
         fs.ftruncateSync(fd, clean);
@@ -105,10 +115,10 @@ export class PartitionLog implements SyncTarget {
       expected = segment.nextOffset;
     }
     if (segments.length === 0) {
-      segments.push(Segment.create(dir, 0));
+      segments.push(Segment.create(dir, 0, closeFd));
       syncDir(dir);
     }
-    const plog = new PartitionLog(topic, partition, dir, config, segments);
+    const plog = new PartitionLog(topic, partition, dir, config, segments, closeFd);
     for (const [pid, epoch, seq, delta, base] of producers)
       plog.producers.record(pid, epoch, seq, delta, base);
     return plog;
@@ -168,24 +178,39 @@ export class PartitionLog implements SyncTarget {
     return base;
   }
 
-  /** New active segment; the old one is synced first so only the last segment can have a torn tail. */
+  /**
+   * New active segment. Nothing blocks here: the previous segment's tail and the directory entry
+   * of the new file are synced by the next group commit, together with the new segment, before
+   * any acks=-1 produce written after the roll is answered.
+   */
   private roll(): Segment {
-    fs.fdatasyncSync(this.active.fd);
-    const next = Segment.create(this.dir, this.leo);
-    syncDir(this.dir);
+    this.unsynced.push(this.active);
+    const next = Segment.create(this.dir, this.leo, this.closeFd);
+    this.dirDirty = true;
     this.segments.push(next);
     this.enforceRetention(Date.now());
     return next;
   }
 
-  beginSync(): { fd: number; commit(): void } | null {
+  beginSync(): SyncJob | null {
     if (this.closed) return null;
     const end = this.leo;
     if (end <= this.durableOffset) return null;
+    const olds = this.unsynced.splice(0);
+    const dir = this.dirDirty;
+    this.dirDirty = false;
+    const fds = olds.map((s) => s.fd);
+    if (dir) fds.push(this.dirFd);
+    fds.push(this.active.fd);
     return {
-      fd: this.active.fd,
+      fds,
       commit: () => {
         if (end > this.durableOffset) this.durableOffset = end;
+      },
+      failed: () => {
+        if (this.closed) return;
+        this.unsynced.unshift(...olds.filter((s) => s.fd >= 0));
+        this.dirDirty ||= dir;
       },
     };
   }
@@ -268,6 +293,7 @@ export class PartitionLog implements SyncTarget {
       const byTime = retentionMs >= 0 && oldest.batchCount > 0 && oldest.maxTimestamp < now - retentionMs;
       if (!bySize && !byTime) break;
       this.segments.shift();
+      this.unsynced = this.unsynced.filter((s) => s !== oldest);
       total -= oldest.size;
       oldest.delete();
     }
@@ -277,6 +303,7 @@ export class PartitionLog implements SyncTarget {
     if (this.closed) return;
     this.closed = true;
     for (const s of this.segments) s.close();
+    this.closeFd(this.dirFd);
     for (const l of this.listeners) l();
     this.listeners.clear();
   }

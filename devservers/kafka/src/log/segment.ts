@@ -30,12 +30,14 @@ export class Segment {
     readonly file: string,
     public fd: number,
     public size: number,
+    /** Closes the file descriptor (later, when a sync may still be using it). */
+    private readonly closeFd: (fd: number) => void = fs.closeSync,
   ) {}
 
-  static create(dir: string, baseOffset: number): Segment {
+  static create(dir: string, baseOffset: number, closeFd?: (fd: number) => void): Segment {
     const file = path.join(dir, segmentFileName(baseOffset));
     const fd = fs.openSync(file, "w+");
-    return new Segment(baseOffset, file, fd, 0);
+    return new Segment(baseOffset, file, fd, 0, closeFd);
   }
 
   get batchCount(): number {
@@ -90,7 +92,7 @@ export class Segment {
 
   close(): void {
     if (this.fd < 0) return;
-    fs.closeSync(this.fd);
+    this.closeFd(this.fd);
     this.fd = -1;
   }
 

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { ErrorCode, KafkaError } from "../protocol/errors";
+import type { GroupCommit } from "./group-commit";
 import { PartitionLog, syncDir } from "./partition-log";
 import { effectiveSettings, type TopicSettings, topicNameError } from "./topic-config";
 
@@ -35,11 +36,16 @@ export class TopicStore {
   private nextProducerId: number;
   private readonly logsDir: string;
 
+  /** Segment files are closed only once no running fdatasync can still be using them. */
+  private readonly closeFd: (fd: number) => void;
+
   constructor(
     private readonly dir: string,
     private readonly defaults: TopicSettings,
+    groupCommit: GroupCommit,
     private readonly log?: (m: string) => void,
   ) {
+    this.closeFd = (fd) => groupCommit.afterRunningSyncs(() => fs.closeSync(fd));
     this.logsDir = path.join(dir, "logs");
     fs.mkdirSync(this.logsDir, { recursive: true });
     const metaPath = path.join(dir, "meta.json");
@@ -56,7 +62,9 @@ export class TopicStore {
       const partitions: PartitionLog[] = [];
       for (let p = 0; p < t.partitions; p++) {
         wanted.add(`${name}-${p}`);
-        partitions.push(PartitionLog.open(this.partitionDir(name, p), name, p, settings, log));
+        partitions.push(
+          PartitionLog.open(this.partitionDir(name, p), name, p, settings, { log, closeFd: this.closeFd }),
+        );
       }
       this.topics.set(name, { name, id: t.id, configs: t.configs, settings, partitions });
     }
@@ -106,7 +114,12 @@ export class TopicStore {
     const settings = effectiveSettings(this.defaults, configs);
     const partitions: PartitionLog[] = [];
     for (let p = 0; p < partitionCount; p++) {
-      partitions.push(PartitionLog.open(this.partitionDir(name, p), name, p, settings, this.log));
+      partitions.push(
+        PartitionLog.open(this.partitionDir(name, p), name, p, settings, {
+          log: this.log,
+          closeFd: this.closeFd,
+        }),
+      );
     }
     syncDir(this.logsDir);
     const topic: Topic = { name, id: randomUUID(), configs, settings, partitions };
@@ -120,7 +133,12 @@ export class TopicStore {
     const topic = this.topics.get(name);
     if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     for (let p = topic.partitions.length; p < count; p++) {
-      topic.partitions.push(PartitionLog.open(this.partitionDir(name, p), name, p, topic.settings, this.log));
+      topic.partitions.push(
+        PartitionLog.open(this.partitionDir(name, p), name, p, topic.settings, {
+          log: this.log,
+          closeFd: this.closeFd,
+        }),
+      );
     }
     syncDir(this.logsDir);
     this.meta.topics[name]!.partitions = count;
