@@ -176,7 +176,11 @@ function appProcesses(env: NodeJS.ProcessEnv) {
   // The front server (scripts/serve.ts): blog reader pages itself (cached), Next's handler for the rest.
   const serve = [path.join(repoRoot, "scripts/serve.ts"), "--port", String(config.port)];
   const next = config.production ? serve : [...serve, "--dev"];
-  return [{ name: "next", command: binary("tsx"), args: next, env }];
+  return [
+    { name: "next", command: binary("tsx"), args: next, env },
+    // The background worker (feed issue): scheduled publishing, re-drives, hot scores.
+    { name: "worker", command: binary("tsx"), args: [path.join(repoRoot, "workers/main.ts")], env },
+  ];
 }
 
 async function seed(env: NodeJS.ProcessEnv): Promise<void> {

@@ -35,6 +35,7 @@ async function main(): Promise<void> {
   const { getAuthRedis } = await import("../server/auth/redis");
   const { buildReaderAssets } = await import("../server/front/assets");
   const { createFrontServer } = await import("../server/front/front-server");
+  const { feedFrontRoute } = await import("../server/services/feed/feed-http");
 
   // Connect first: a MongoClient first connected after Next's prepare() never leaves the
   // "Unknown" server state here (Next 16 patches process globals), while one connected before
@@ -65,6 +66,8 @@ async function main(): Promise<void> {
     pageCache: !flags["no-page-cache"],
     subscriber,
     fallback: (req, res) => handle(req, res),
+    // `GET /api/feed` straight from the feed service (same code as Next's route), ahead of Next.
+    routes: [feedFrontRoute(() => getServices().feed, log)],
   });
   if (dev) {
     const upgrade = (
