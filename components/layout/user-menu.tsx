@@ -54,6 +54,9 @@ export function UserMenu({
             <Link href="/studio" className={item} onClick={() => setOpen(false)}>
               My blogs
             </Link>
+            <Link href="/account" className={item} onClick={() => setOpen(false)}>
+              Your account
+            </Link>
             <Link href="/new" className={item} onClick={() => setOpen(false)}>
               Start a new blog
             </Link>
