@@ -52,9 +52,34 @@ export function prepareInsert(doc: unknown): Doc {
   if (Array.isArray(doc._id)) throw mongoError("InvalidIdField", "The '_id' value cannot be of type array");
   if (doc._id instanceof RegExp)
     throw mongoError("InvalidIdField", "The '_id' value cannot be of type regex");
+  const dollar = dollarPrefixedKey(doc._id);
+  if (dollar !== undefined) {
+    throw mongoError(
+      "DollarPrefixedFieldName",
+      `_id fields may not contain '$'-prefixed fields: ${dollar} is not valid for storage.`,
+    );
+  }
   if (Object.keys(doc)[0] === "_id") return doc;
   const { _id, ...rest } = doc;
   return { _id, ...rest };
+}
+
+/** The first `$`-prefixed field name inside an embedded `_id` (any depth), as mongod's storage check. */
+function dollarPrefixedKey(v: unknown): string | undefined {
+  if (Array.isArray(v)) {
+    for (const x of v) {
+      const k = dollarPrefixedKey(x);
+      if (k !== undefined) return k;
+    }
+    return undefined;
+  }
+  if (!isPlainObject(v)) return undefined;
+  for (const [k, x] of Object.entries(v)) {
+    if (k.startsWith("$")) return k;
+    const inner = dollarPrefixedKey(x);
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
 }
 
 export const insert: CommandHandler = (cmd, ctx) => {
@@ -109,7 +134,6 @@ const UPDATE_FIELDS = [
   "hint",
   "collation",
   "c",
-  "sort",
   "upsertSupplied",
 ];
 
@@ -180,6 +204,15 @@ export const update: CommandHandler = (cmd, ctx) => {
   const updates = optional<unknown[]>("update", cmd, "updates", "array") ?? [];
   checkBatchSize(updates.length);
   const ordered = optional<boolean>("update", cmd, "ordered", "bool") ?? true;
+  // Parsed as a whole first, as mongod's IDL does: an unknown statement field fails the command.
+  for (const s of updates) {
+    if (!isPlainObject(s)) continue;
+    for (const k of Object.keys(s)) {
+      if (!UPDATE_FIELDS.includes(k)) {
+        throw mongoError("Location40415", `BSON field 'update.updates.${k}' is an unknown field.`);
+      }
+    }
+  }
   const exact = exactUpdateStatements(ctx, updates.length);
   const errors: WriteError[] = [];
   const upserted: Doc[] = [];
@@ -189,11 +222,6 @@ export const update: CommandHandler = (cmd, ctx) => {
     try {
       const s = updates[i];
       if (!isPlainObject(s)) throw mongoError("TypeMismatch", "update statement must be an object");
-      for (const k of Object.keys(s)) {
-        if (!UPDATE_FIELDS.includes(k)) {
-          throw mongoError("Location40415", `BSON field 'update.updates.${k}' is an unknown field.`);
-        }
-      }
       const r = updateOne(ctx, name, s as unknown as UpdateStatement, exact?.[i]);
       if (r.upsertedId !== undefined) {
         upserted.push({ index: i, _id: r.upsertedId });
@@ -212,6 +240,8 @@ export const update: CommandHandler = (cmd, ctx) => {
   return finish(reply, errors);
 };
 
+const DELETE_FIELDS = ["q", "limit", "hint", "collation"];
+
 export const remove: CommandHandler = (cmd, ctx) => {
   checkFields("delete", cmd, ["delete", "deletes", "ordered", "let"]);
   const name = collectionName("delete", cmd);
@@ -219,17 +249,20 @@ export const remove: CommandHandler = (cmd, ctx) => {
   checkBatchSize(deletes.length);
   const ordered = optional<boolean>("delete", cmd, "ordered", "bool") ?? true;
   const coll = ctx.engine.catalog.collection(ctx.db, name);
+  for (const s of deletes) {
+    if (!isPlainObject(s)) continue;
+    for (const k of Object.keys(s)) {
+      if (!DELETE_FIELDS.includes(k)) {
+        throw mongoError("Location40415", `BSON field 'delete.deletes.${k}' is an unknown field.`);
+      }
+    }
+  }
   const errors: WriteError[] = [];
   let n = 0;
   for (let i = 0; i < deletes.length; i++) {
     try {
       const s = deletes[i];
       if (!isPlainObject(s)) throw mongoError("TypeMismatch", "delete statement must be an object");
-      for (const k of Object.keys(s)) {
-        if (!["q", "limit", "hint", "collation"].includes(k)) {
-          throw mongoError("Location40415", `BSON field 'delete.deletes.${k}' is an unknown field.`);
-        }
-      }
       if (s.limit !== 0 && s.limit !== 1) {
         throw mongoError(
           "FailedToParse",

@@ -1,9 +1,10 @@
 import { Long, ObjectId } from "bson";
 import { serializeToBuffer } from "../bson-buffer";
 import { mongoError, toServerError } from "../errors";
+import { formatValue } from "../storage/collection";
 import { cloneDoc } from "./clone";
 import { encodeKey } from "./compare";
-import { isInt32Number, toExact } from "./number-types";
+import { isInt32Number, promote, toExact } from "./number-types";
 import { type Doc, isPlainObject } from "./paths";
 import { idFirst } from "./projection";
 import { runTypedPipeline } from "./typed-pipeline";
@@ -173,7 +174,7 @@ export function applyUpdate(doc: Doc, spec: UpdateSpec, opts: ApplyOptions = {})
     if ("_id" in spec.doc && !sameValue(spec.doc._id, doc._id) && !opts.isInsert) {
       throw mongoError(
         "ImmutableField",
-        `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${String(spec.doc._id)}`,
+        `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${formatValue(promote(spec.doc._id))}`,
       );
     }
     if (opts.isInsert && "_id" in spec.doc) out._id = spec.doc._id;
@@ -182,10 +183,21 @@ export function applyUpdate(doc: Doc, spec: UpdateSpec, opts: ApplyOptions = {})
   }
   if (spec.kind === "pipeline") {
     try {
-      out = idFirst(runTypedPipeline(doc, spec.stages, spec.exactStages));
+      out = runTypedPipeline(doc, spec.stages, spec.exactStages);
     } catch (err) {
       throw toServerError(err);
     }
+    // The pipeline's output replaces the document, as a replacement does: without an `_id` it
+    // keeps the original one; with a different one it is refused (an equal one is accepted).
+    if (!("_id" in out) && "_id" in doc) out = { _id: doc._id, ...out };
+    else out = idFirst(out);
+    if ("_id" in doc && !opts.isInsert && !sameValue(out._id, doc._id)) {
+      throw mongoError(
+        "ImmutableField",
+        `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${formatValue(promote(out._id))}`,
+      );
+    }
+    return out;
   } else {
     out = cloneDoc(doc);
     const ops: Doc = { ...spec.ops };

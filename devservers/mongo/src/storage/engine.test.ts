@@ -120,4 +120,22 @@ describe("dbpath lock", () => {
     await engine.close();
     expect(fs.existsSync(path.join(dbpath, "mongod.lock"))).toBe(false);
   });
+
+  it.skipIf(!fs.existsSync("/proc/self/stat"))(
+    "takes over a lock whose pid now belongs to another process",
+    async () => {
+      const dbpath = tempDir();
+      const stat = fs.readFileSync(`/proc/${process.ppid}/stat`, "utf8");
+      const started = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+      fs.writeFileSync(path.join(dbpath, "mongod.lock"), `${process.ppid}\n${started}\n`);
+      expect(() => StorageEngine.open(dbpath)).toThrow(/in use by another server/);
+      // Same pid, another start time: the pid was reused after the server died.
+      fs.writeFileSync(path.join(dbpath, "mongod.lock"), `${process.ppid}\n1\n`);
+      const engine = StorageEngine.open(dbpath);
+      expect(fs.readFileSync(path.join(dbpath, "mongod.lock"), "utf8").split("\n")[0]).toBe(
+        String(process.pid),
+      );
+      await engine.close();
+    },
+  );
 });
