@@ -26,7 +26,7 @@ export async function withWriter<T>(
   if (!uri || !prefix || !redisPrefix) throw new Error("e2e/global-setup.ts did not export the e2e services");
   const db = new DatabaseService({ uri, prefix });
   const redis = new Redis(process.env.REDIS_URL || "redis://127.0.0.1:6379", { maxRetriesPerRequest: 1 });
-  const log = pino({ level: "warn" });
+  const log = pino({ level: "warn", customLevels: { master: 35 } });
   try {
     const tenant = await db.master().tenants.findOne({ slug });
     if (!tenant) throw new Error(`blog ${slug} not found`);

@@ -1,5 +1,5 @@
 import { commentsSection } from "./comments";
-import { html, raw, type SafeHtml } from "./escape";
+import { html, raw, type SafeHtml, safeUrl } from "./escape";
 import { icons } from "./icons";
 import { readerCsp } from "./layout";
 import { avatar, emptyState, postCard, postListItem, readerDate, tagHref, tagList, time } from "./parts";
@@ -97,7 +97,7 @@ export function postBody(input: {
   const { post, authors } = input;
   const isPage = post.type === "page";
   const cover = post.coverUrl
-    ? html`<figure class="post-cover wrap narrow"><img src="${post.coverUrl}" alt="${post.coverAlt}" decoding="async"></figure>`
+    ? html`<figure class="post-cover wrap narrow"><img src="${safeUrl(post.coverUrl)}" alt="${post.coverAlt}" decoding="async"></figure>`
     : "";
   const eyebrow = isPage
     ? ""
