@@ -1,3 +1,4 @@
+import { pipelineModule } from "../../server/services/pipeline/worker-module";
 import type { WorkerModule } from "../module";
 import { metricsModule } from "./metrics";
 import { schedulerModule } from "./scheduler";
@@ -7,5 +8,5 @@ import { schedulerModule } from "./scheduler";
  * consumer (e.g. the pipeline's Kafka result consumer) is one more entry here.
  */
 export function defaultModules(): WorkerModule[] {
-  return [schedulerModule(), metricsModule()];
+  return [schedulerModule(), metricsModule(), pipelineModule()];
 }
