@@ -4,12 +4,15 @@
  *   1. MongoDB: MONGODB_URI when set; else whatever answers on 127.0.0.1:<mongo-port>; else the
  *      embedded server (`devservers/mongo`, data in `<data-dir>/mongo`).
  *   2. Redis at REDIS_URL: started (`redis-server`) when nothing answers and the binary exists.
+ *   2b. Kafka: KAFKA_BROKERS when set; else whatever answers on 127.0.0.1:<kafka-port>; else the
+ *      embedded broker (`devservers/kafka`, data in `<data-dir>/kafka`).
  *   3. The app processes in `appProcesses` (Next today; the workers join that list later).
  *   4. Idempotent demo content (`scripts/seed-demo.ts`), then the URLs.
  *
  * Ctrl-C (SIGINT/SIGTERM/SIGHUP) stops every child process group: apps first, then infrastructure.
  * Flags: --port <n> (or PORT, default 3000), --mongo-port <n> (default 27017; 0 = any free port),
- * --data-dir <dir> (default .data), --no-seed, --production.
+ * --data-dir <dir> (default .data), --no-seed, --production, --kafka-port <n> (default 9092; 0 = any
+ * free port).
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
@@ -17,6 +20,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { localAuthSecrets } from "./lib/auth-secret";
+import { firstBroker, startEmbeddedKafka } from "./lib/kafka";
 import { mongoAddress, startEmbeddedMongo } from "./lib/mongo";
 import { hasProductionBuild, nextBuild } from "./lib/next-build";
 import { binary, repoRoot } from "./lib/paths";
@@ -30,6 +34,7 @@ const { values: flags } = parseArgs({
     production: { type: "boolean", default: false },
     port: { type: "string" },
     "mongo-port": { type: "string" },
+    "kafka-port": { type: "string" },
     "data-dir": { type: "string" },
     "no-seed": { type: "boolean", default: false },
   },
@@ -41,6 +46,11 @@ const config = z
     production: z.boolean(),
     port: portSchema.refine((p) => p > 0, "the app needs a fixed port"),
     mongoPort: portSchema,
+    kafkaPort: portSchema,
+    kafkaBrokers: z
+      .string()
+      .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, "host:port[,host:port…]")
+      .optional(),
     dataDir: z.string().min(1),
     seed: z.boolean(),
     mongoUri: z
@@ -53,6 +63,8 @@ const config = z
     production: flags.production,
     port: flags.port ?? process.env.PORT ?? 3000,
     mongoPort: flags["mongo-port"] ?? 27017,
+    kafkaPort: flags["kafka-port"] ?? 9092,
+    kafkaBrokers: process.env.KAFKA_BROKERS || undefined,
     dataDir: path.resolve(repoRoot, flags["data-dir"] ?? ".data"),
     seed: !flags["no-seed"],
     mongoUri: process.env.MONGODB_URI || undefined,
@@ -120,6 +132,24 @@ async function ensureMongo(): Promise<string> {
   supervise(started.proc);
   say(`MongoDB: embedded server on ${started.uri} (data in ${displayPath(dbpath)})`);
   return started.uri;
+}
+
+async function ensureKafka(): Promise<string> {
+  if (config.kafkaBrokers) {
+    say(`Kafka: using KAFKA_BROKERS (${firstBroker(config.kafkaBrokers).host})`);
+    return config.kafkaBrokers;
+  }
+  if (config.kafkaPort !== 0 && (await portAnswers(config.kafkaPort))) {
+    const brokers = `127.0.0.1:${config.kafkaPort}`;
+    say(`Kafka: reusing the broker already answering on ${brokers}`);
+    return brokers;
+  }
+  const dir = path.join(config.dataDir, "kafka");
+  mkdirSync(dir, { recursive: true });
+  const started = await startEmbeddedKafka({ port: config.kafkaPort, dir });
+  supervise(started.proc);
+  say(`Kafka: embedded broker on ${started.brokers} (data in ${displayPath(dir)})`);
+  return started.brokers;
 }
 
 async function ensureRedis(): Promise<void> {
@@ -219,8 +249,11 @@ async function firstHealth(port: number): Promise<string> {
 
 async function main(): Promise<void> {
   say(`Conduit ${config.production ? "production" : "development"} start`);
+  const kafkaStarting = ensureKafka(); // in parallel with the rest; awaited before the apps start
+  kafkaStarting.catch(() => {});
   const [mongoUri] = await Promise.all([ensureMongo(), ensureRedis()]);
   const s3Env = await ensureS3();
+  const kafkaBrokers = await kafkaStarting;
 
   const rootDomain = process.env.ROOT_DOMAIN || `localhost:${config.port}`;
   const env: NodeJS.ProcessEnv = {
@@ -230,6 +263,7 @@ async function main(): Promise<void> {
     ROOT_DOMAIN: rootDomain,
     NEXTAUTH_URL: process.env.NEXTAUTH_URL || `http://${rootDomain}`,
     AUTH_TRUST_HOST: "1",
+    KAFKA_BROKERS: kafkaBrokers,
     ...s3Env,
     NEXT_TELEMETRY_DISABLED: "1",
     // Locally the demo login holds the platform-admin privilege, so the audit log can be tried.
@@ -260,6 +294,7 @@ async function main(): Promise<void> {
       `    demo blog    ${at("demo.")}   (also ${at("ada.")}, ${at("grace.")})`,
       "    demo login   demo@conduit.blog / conduit-demo",
       `    media        ${process.env.S3_ENDPOINT || s3Env.S3_ENDPOINT}   (S3 bucket ${process.env.S3_BUCKET || LOCAL_S3_BUCKET})`,
+      `    kafka        ${kafkaBrokers}   (KAFKA_BROKERS)`,
       `    audit log    ${at("")}/admin/audit   (platform admins; the demo login is one in development)`,
       `    health       ${at("")}/api/health   ${health}`,
       "  Ctrl-C stops everything.",

@@ -1,6 +1,6 @@
-import { connect } from "node:net";
 import { Redis } from "ioredis";
 import type { DatabaseService } from "../../db";
+import { KafkaCheck } from "./kafka-check";
 
 export type CheckName = "api" | "db" | "redis" | "kafka" | "search" | "storage";
 /** "ok", "not_configured" (never failing), or "error: <reason>". */
@@ -43,19 +43,6 @@ function reasonOf(error: unknown): string {
   return message.split("\n")[0]?.slice(0, 200) || "unknown error";
 }
 
-/** Opens and closes a TCP connection: enough to know a Kafka broker is listening. */
-function tcpProbe(hostPort: string): Promise<void> {
-  const [host = "127.0.0.1", port = "9092"] = hostPort.trim().split(":");
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host, port: Number(port) });
-    socket.once("connect", () => {
-      socket.end();
-      resolve();
-    });
-    socket.once("error", reject);
-  });
-}
-
 /** Any HTTP answer means the server is up (auth and paths are the clients' business). */
 async function httpProbe(url: string, signal: AbortSignal): Promise<void> {
   const res = await fetch(url, { method: "GET", signal });
@@ -68,6 +55,7 @@ async function httpProbe(url: string, signal: AbortSignal): Promise<void> {
  */
 export class HealthService {
   private redis: Redis | null = null;
+  private kafka: KafkaCheck | null = null;
   private readonly timeoutMs: number;
 
   constructor(private readonly deps: HealthServiceDeps) {
@@ -87,6 +75,12 @@ export class HealthService {
       this.redis.on("error", () => {});
     }
     return this.redis;
+  }
+
+  /** kafkajs admin kept connected between checks (see KafkaCheck). */
+  private kafkaCheck(brokers: string): KafkaCheck {
+    this.kafka ??= new KafkaCheck(brokers, this.timeoutMs);
+    return this.kafka;
   }
 
   private async run(check: () => Promise<void>): Promise<CheckResult> {
@@ -109,7 +103,7 @@ export class HealthService {
         const answer = await this.redisClient().ping();
         if (answer !== "PONG") throw new Error(`unexpected PING answer ${answer}`);
       }),
-      kafkaBrokers ? this.run(() => tcpProbe(kafkaBrokers.split(",")[0] ?? "")) : notConfigured(),
+      kafkaBrokers ? this.run(() => this.kafkaCheck(kafkaBrokers).ping()) : notConfigured(),
       elasticsearchUrl ? this.run(() => httpProbe(elasticsearchUrl, controller.signal)) : notConfigured(),
       s3Endpoint
         ? this.run(() => this.deps.storage?.ping() ?? httpProbe(s3Endpoint, controller.signal))
@@ -140,5 +134,7 @@ export class HealthService {
     const redis = this.redis;
     this.redis = null;
     redis?.disconnect();
+    await this.kafka?.close();
+    this.kafka = null;
   }
 }
