@@ -14,10 +14,17 @@ const log = rootLog.child({ service: "ingestion" });
 
 async function main(): Promise<void> {
   if (!env.KAFKA_BROKERS) {
-    log.error(
-      "KAFKA_BROKERS is not set: the ingestion service needs a Kafka broker (npm run dev starts one)",
-    );
-    process.exit(2);
+    // Stay up, idle: a supervisor (npm run dev) treats an exit as a crash of the whole stack.
+    log.warn("KAFKA_BROKERS is not set: the ingestion service idles until it is configured and restarted");
+    process.stdout.write("ready ingestion idle (no KAFKA_BROKERS)\n");
+    const idle = setInterval(() => {}, 1 << 30);
+    const quit = () => {
+      clearInterval(idle);
+      process.exit(0);
+    };
+    process.on("SIGINT", quit);
+    process.on("SIGTERM", quit);
+    return;
   }
   const names = pipelineNames(env.PIPELINE_NAMESPACE);
   const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: "conduit-ingestion", log });
