@@ -2,6 +2,7 @@ import slugify from "@sindresorhus/slugify";
 import { getSchema } from "@tiptap/core";
 import { DOMSerializer, type Node as PMNode, type Schema } from "@tiptap/pm/model";
 import { AppError } from "../../errors";
+import { withResponsiveImage } from "../media/responsive";
 import { plainText } from "../posts/plain-text";
 import { highlightCode } from "./highlight";
 import { sanitizePostHtml } from "./sanitize";
@@ -90,6 +91,12 @@ function serialize(doc: PMNode): string {
     pre.appendChild(code);
     return pre as unknown as HTMLElement;
   };
+  // Uploaded images (media issue): srcset/sizes over the resized variants, from the node alone.
+  const imageToDOM = nodes.image;
+  if (imageToDOM) {
+    nodes.image = (node) =>
+      withResponsiveImage(imageToDOM(node), node.attrs) as ReturnType<typeof imageToDOM>;
+  }
   const serializer = new DOMSerializer(nodes, DOMSerializer.marksFromSchema(s));
   const target = new StringFragment();
   serializer.serializeFragment(

@@ -44,7 +44,7 @@ const options: sanitizeHtml.IOptions = {
   ],
   allowedAttributes: {
     a: ["href", "title", "rel", "target", "class"],
-    img: ["src", "alt", "title", "width", "height", "loading", "decoding", "class"],
+    img: ["src", "srcset", "sizes", "alt", "title", "width", "height", "loading", "decoding", "class"],
     figure: ["class", "data-media-id", "data-embed", "data-provider"],
     h1: ["id"],
     h2: ["id"],
