@@ -67,11 +67,26 @@ export async function pipelineOverview(pipeline: Pipeline, db: DatabaseService):
   };
 }
 
-/** Total lag of both groups for `/api/health` detail (null when Kafka is not configured/answering). */
-export async function totalLag(pipeline: Pipeline): Promise<{ tasks: number; results: number } | null> {
-  if (!pipeline.kafka) return null;
-  const lag = await withTimeout(consumerLag(pipeline.kafka, pipeline.names), 2_000);
-  return { tasks: lag[0]?.total ?? 0, results: lag[1]?.total ?? 0 };
+/**
+ * The `pipeline` section of `/api/health` detail: consumer-group lag (total and per partition) of
+ * the ingestion service and the result consumer, and latency over the last 1,000 posts.
+ */
+export async function pipelineHealthDetail(pipeline: Pipeline, db: DatabaseService) {
+  const [lag, latency] = await Promise.all([
+    pipeline.kafka ? consumerLag(pipeline.kafka, pipeline.names) : Promise.resolve(null),
+    latencySummary(db, 1_000),
+  ]);
+  return {
+    lag: lag
+      ? Object.fromEntries(
+          lag.map((g) => [
+            g.group,
+            { topic: g.topic, total: g.total, partitions: g.partitions.map((p) => p.lag) },
+          ]),
+        )
+      : "not_configured",
+    latencyMs: { p50: latency.p50, p99: latency.p99, posts: latency.count },
+  };
 }
 
 async function deadLetterCount(pipeline: Pipeline): Promise<number> {

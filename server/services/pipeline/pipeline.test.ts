@@ -7,6 +7,7 @@ import { type IngestionService, startIngestionService } from "../../../workers/i
 import { SAMPLE_POSTS } from "../ingestion/fixtures";
 import type { PostActor } from "../posts/permissions";
 import { RESULT_SCHEMA } from "./messages";
+import { pipelineHealthDetail, pipelineOverview } from "./overview";
 import { postPipelineState } from "./post-state";
 import { reindex } from "./reindex";
 import { ResultApplier } from "./result-consumer";
@@ -227,6 +228,23 @@ describe("content pipeline end to end (embedded Mongo, Kafka, search)", () => {
       const r = await svc.search({ q: "autovacuum checkpoints", mode: "keyword" });
       return !r.items.some((i) => i.postId === ids.postgres);
     });
+  });
+
+  it("visibility: lag per partition drains to 0; health detail and admin overview show lag and latency", async () => {
+    const p = t.services.pipeline;
+    const detail = await eventually(async () => {
+      const d = await pipelineHealthDetail(p, t.db);
+      const groups = Object.values(d.lag as Record<string, { total: number; partitions: number[] }>);
+      return groups.length === 2 && groups.every((g) => g.total === 0) ? d : null;
+    });
+    expect(detail.latencyMs.posts).toBeGreaterThanOrEqual(4);
+    expect(detail.latencyMs.p50).toBeGreaterThan(0);
+    const overview = await pipelineOverview(p, t.db);
+    expect(overview.lag?.map((g) => g.group)).toEqual([names.ingestionGroup, names.enrichmentGroup]);
+    expect(overview.lag?.[0]?.partitions).toHaveLength(3);
+    expect(overview.lag?.[0]?.partitions.every((x) => x.end > 0 || x.lag === 0)).toBe(true);
+    expect(overview.latency.p99).toBeGreaterThanOrEqual(overview.latency.p50 ?? 0);
+    expect(overview.indexed).toBeGreaterThan(0);
   });
 
   it("tenant deletion removes the blog's posts (re-driven by the worker)", async () => {
