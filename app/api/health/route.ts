@@ -1,6 +1,7 @@
 import { env } from "@/server/env";
 import { getServices } from "@/server/services/container";
 import { HealthService } from "@/server/services/health/health-service";
+import { pipelineHealthDetail } from "@/server/services/pipeline/overview";
 import { workerHealth } from "@/server/services/scheduler/worker-health";
 
 export const runtime = "nodejs";
@@ -20,7 +21,11 @@ function health(): HealthService {
     s3Endpoint: env.S3_ENDPOINT,
     storage: getServices().storage,
     // The worker process (feed issue): queue depth, failed jobs, oldest waiting job, live workers.
-    details: { worker: () => workerHealth(getServices().queues, getServices().db) },
+    details: {
+      worker: () => workerHealth(getServices().queues, getServices().db),
+      // The content pipeline (pipeline issue): consumer-group lag per partition, latency p50/p99.
+      pipeline: () => pipelineHealthDetail(getServices().pipeline, getServices().db),
+    },
   });
   return g[key];
 }
