@@ -14,7 +14,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:http";
+import { createServer, request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -146,6 +146,24 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }
 
+function getPage(port: number, host: string, pathname: string) {
+  return new Promise<{
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    body: Buffer;
+  }>((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path: pathname, headers: { host } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
 // ───────────────────────── content ─────────────────────────
 
 const WORDS =
@@ -266,7 +284,12 @@ async function main(): Promise<void> {
       REDIS_PREFIX: redisPrefix,
     });
     db = new DatabaseService({ uri: mongoUri, prefix });
-    const services = createServices({ db, log: pino({ level: "warn" }), env, redis: () => redis });
+    const services = createServices({
+      db,
+      log: pino({ level: "warn", customLevels: { master: 35 } }),
+      env,
+      redis: () => redis,
+    });
     await db.ensureMasterIndexes();
 
     // The blog: 100 posts of ~1,500 words through the posts service (rendered at save, as always).
@@ -321,9 +344,15 @@ async function main(): Promise<void> {
       LOG_LEVEL: "warn",
     };
     const startApp = async (cache: boolean) => {
+      // READER_BENCH_PROF=<dir>: a V8 CPU profile of the app for the uncached run (where the time goes).
+      const prof =
+        !cache && process.env.READER_BENCH_PROF
+          ? ["--cpu-prof", `--cpu-prof-dir=${process.env.READER_BENCH_PROF}`]
+          : [];
       const app = spawnReady(
         "app",
         [
+          ...prof,
           "--import",
           "tsx",
           "scripts/serve.ts",
@@ -345,14 +374,17 @@ async function main(): Promise<void> {
 
     // ── cached ──
     let app = await startApp(true);
-    const page = await fetch(`${url}${target}`, { headers: { host } });
-    const body = Buffer.from(await page.arrayBuffer());
-    if (page.status !== 200) throw new Error(`post page answered ${page.status}`);
+    // node:http, not fetch: fetch does not let a caller set the Host header.
+    const page = await getPage(port, host, target);
+    const body = page.body;
+    if (page.status !== 200) {
+      throw new Error(`post page ${target} answered ${page.status}: ${body.toString("utf8").slice(0, 300)}`);
+    }
     const headers: Record<string, string> = {};
-    page.headers.forEach((v, k) => {
-      if (k !== "date" && k !== "connection" && k !== "keep-alive" && k !== "transfer-encoding")
+    for (const [k, v] of Object.entries(page.headers)) {
+      if (typeof v === "string" && !["date", "connection", "keep-alive", "transfer-encoding"].includes(k))
         headers[k] = v;
-    });
+    }
     await load({ url, host, paths: [target], connections: 50, seconds: WARMUP_SECONDS });
     const cached = await load({ url, host, paths: [target], connections: 50, seconds: SECONDS });
 
@@ -387,6 +419,18 @@ async function main(): Promise<void> {
     const uncached = await load({ url, host, paths, connections: 5, seconds: SECONDS });
     const appCpuMs = ((cpuSeconds(app.pid ?? 0) - appCpu0) * 1000) / Math.max(1, uncached.total);
     const mongoCpuMs = ((cpuSeconds(mongo.child.pid ?? 0) - mongoCpu0) * 1000) / Math.max(1, uncached.total);
+    // For comparison: the same process answering through Next's app router (the platform's 404
+    // page on the root domain, no database work) — what a reader page would cost as a Next page.
+    await load({ url, host: rootDomain, paths: ["/no-such-page"], connections: 5, seconds: WARMUP_SECONDS });
+    const nextCpu0 = cpuSeconds(app.pid ?? 0);
+    const nextRun = await load({
+      url,
+      host: rootDomain,
+      paths: ["/no-such-page"],
+      connections: 5,
+      seconds: SECONDS,
+    });
+    const nextCpuMs = ((cpuSeconds(app.pid ?? 0) - nextCpu0) * 1000) / Math.max(1, nextRun.total);
     await stop(app);
 
     const ratio = cached.rps / bare.rps;
@@ -404,8 +448,9 @@ async function main(): Promise<void> {
     console.log(row("cached post page", cached, 50));
     console.log(row("bare node:http, same bytes", bare, 50));
     console.log(row("uncached, 100 posts cycled", uncached, 5));
+    console.log(row("Next app-router 404 (compare)", nextRun, 5));
     console.log(
-      `uncached CPU per request: app ${appCpuMs.toFixed(2)} ms, Mongo server ${mongoCpuMs.toFixed(2)} ms (cached/bare ratio ${ratio.toFixed(2)})`,
+      `uncached CPU per request: app ${appCpuMs.toFixed(2)} ms, Mongo server ${mongoCpuMs.toFixed(2)} ms; a Next app-router page ${nextCpuMs.toFixed(2)} ms (cached/bare ratio ${ratio.toFixed(2)})`,
     );
     console.log("");
     const result = (
@@ -427,6 +472,7 @@ async function main(): Promise<void> {
     result("reader_uncached_p99_ms", uncached.p99, "ms", "<", 30);
     result("reader_uncached_cpu_ms", appCpuMs, "ms", "<=", 4, 2);
     console.log(`RESULT reader_uncached_mongo_cpu_ms ${mongoCpuMs.toFixed(2)} ms target >= 0 ok`);
+    console.log(`RESULT reader_next_router_cpu_ms ${nextCpuMs.toFixed(2)} ms target >= 0 ok`);
   } finally {
     for (const child of children.reverse()) await stop(child);
     const keys = await redis.keys(`${redisPrefix}*`).catch(() => []);

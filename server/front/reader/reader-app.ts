@@ -15,7 +15,6 @@ import {
 import { emptyState } from "@/components/reader/html/parts";
 import type { AuthorView, PostCard, ReaderAssets } from "@/components/reader/html/types";
 import type { Logger } from "@/server/log";
-import type { CommentsService } from "@/server/services/comments/comments-service";
 import {
   buildFeed,
   buildRobots,
@@ -36,7 +35,6 @@ export interface ReaderResponse {
 
 export interface ReaderAppDeps {
   data: SiteData;
-  comments: Pick<CommentsService, "listForPost">;
   assets: ReaderAssets;
   log: Pick<Logger, "error">;
 }
@@ -229,7 +227,7 @@ export class ReaderApp {
     const isPage = post.type === "page";
     const [index, threads] = await Promise.all([
       this.deps.data.index(site),
-      isPage ? Promise.resolve([]) : this.deps.comments.listForPost(site.tenant, toObjectId(post.id)),
+      isPage ? Promise.resolve([]) : this.deps.data.comments(site, toObjectId(post.id)),
     ]);
     const commenterIds = threads.flatMap((c) => [c.authorId, ...c.replies.map((r) => r.authorId)]);
     const people = await this.deps.data.authorsById([
@@ -383,7 +381,7 @@ export class ReaderApp {
 
   /** The comment list of a post as HTML, for the comment API's answer after a change. */
   async commentListHtml(site: Site, postId: string): Promise<{ html: SafeHtml; count: number }> {
-    const threads = await this.deps.comments.listForPost(site.tenant, toObjectId(postId));
+    const threads = await this.deps.data.comments(site, toObjectId(postId));
     const ids = threads
       .flatMap((c) => [c.authorId, ...c.replies.map((r) => r.authorId)])
       .filter(Boolean) as string[];

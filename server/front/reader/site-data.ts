@@ -2,11 +2,14 @@ import { LRUCache } from "lru-cache";
 import { ObjectId } from "mongodb";
 import type { AuthorView, PostCard, PostView, SiteView } from "@/components/reader/html/types";
 import { isTheme } from "@/components/themes";
-import type { DatabaseService, PostDoc, TenantDoc } from "@/server/db";
+import type { DatabaseService, PostDoc, TenantDb, TenantDoc } from "@/server/db";
+import { type CommentView, threadOf } from "@/server/services/comments/comments-service";
 
 export interface Site {
   tenant: TenantDoc;
   view: SiteView;
+  /** The blog's collections, made once per blog rather than once per query. */
+  tdb: TenantDb;
 }
 
 /** A blog's published posts (bodies left out), newest first, with what lists need precomputed. */
@@ -100,7 +103,8 @@ export class SiteData {
     const tenant = await this.options.db.master().tenants.findOne({ slug, status: "active" });
     let site: Site | false = false;
     if (tenant) {
-      const settings = await this.options.db.forTenant(tenant).settings.findOne({ _id: "blog" });
+      const tdb = this.options.db.forTenant(tenant);
+      const settings = await tdb.settings.findOne({ _id: "blog" });
       const view: SiteView = {
         slug: tenant.slug,
         name: settings?.title || tenant.name,
@@ -111,7 +115,7 @@ export class SiteData {
         origin: this.origin(tenant.slug),
         rootOrigin: this.rootOrigin(),
       };
-      site = { tenant, view };
+      site = { tenant, view, tdb };
     }
     if ((this.generations.get(slug) ?? 0) === generation) this.sites.set(slug, site);
     return site || null;
@@ -122,9 +126,8 @@ export class SiteData {
     const hit = this.indexes.get(key);
     if (hit) return hit;
     const generation = this.generations.get(site.view.slug) ?? 0;
-    const docs = await this.options.db
-      .forTenant(site.tenant)
-      .posts.find(published, { projection: LIST_PROJECTION })
+    const docs = await site.tdb.posts
+      .find(published, { projection: LIST_PROJECTION })
       .sort({ publishedAt: -1, _id: -1 })
       .toArray();
     const posts: PostCard[] = [];
@@ -154,12 +157,10 @@ export class SiteData {
    * is set when the slug asked for is an old one.
    */
   async post(site: Site, slug: string): Promise<{ post: PostView; redirect: boolean } | null> {
-    const doc = await this.options.db
-      .forTenant(site.tenant)
-      .posts.findOne(
-        { $or: [{ slug }, { previousSlugs: slug }], ...published },
-        { projection: PAGE_PROJECTION },
-      );
+    const doc = await site.tdb.posts.findOne(
+      { $or: [{ slug }, { previousSlugs: slug }], ...published },
+      { projection: PAGE_PROJECTION },
+    );
     if (!doc) return null;
     return {
       redirect: doc.slug !== slug,
@@ -174,13 +175,22 @@ export class SiteData {
     };
   }
 
+  /** A post's public comment thread, oldest first (one round trip). */
+  async comments(site: Site, postId: ObjectId): Promise<CommentView[]> {
+    const docs = await site.tdb.comments
+      .find({ postId })
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(2_000)
+      .toArray();
+    return threadOf(docs);
+  }
+
   /** The newest published posts with their bodies, for feeds (one round trip). */
   async feedPosts(site: Site, opts: { tag?: string; limit: number }): Promise<PostView[]> {
     const filter: Record<string, unknown> = { ...published, type: { $ne: "page" } };
     if (opts.tag) filter.tags = opts.tag;
-    const docs = await this.options.db
-      .forTenant(site.tenant)
-      .posts.find(filter, { projection: PAGE_PROJECTION })
+    const docs = await site.tdb.posts
+      .find(filter, { projection: PAGE_PROJECTION })
       .sort({ publishedAt: -1, _id: -1 })
       .limit(opts.limit)
       .toArray();
