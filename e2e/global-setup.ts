@@ -12,20 +12,26 @@ import { hasProductionBuild, nextBuild } from "../scripts/lib/next-build";
 import { binary, repoRoot } from "../scripts/lib/paths";
 import { waitForPort } from "../scripts/lib/ports";
 import { killNow, type ManagedProcess, spawnManaged, stopManaged } from "../scripts/lib/processes";
+import { DEV_S3_CREDENTIALS, startEmbeddedS3 } from "../scripts/lib/s3";
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const port = Number(process.env.CONDUIT_E2E_PORT);
   const started: ManagedProcess[] = [];
   const dbpath = await mkdtemp(path.join(tmpdir(), "conduit-e2e-mongo-"));
+  const s3dir = await mkdtemp(path.join(tmpdir(), "conduit-e2e-s3-"));
   const teardown = async () => {
     for (const proc of started.reverse()) await stopManaged(proc);
     await rm(dbpath, { recursive: true, force: true });
+    await rm(s3dir, { recursive: true, force: true });
   };
   process.once("exit", () => killNow(started));
 
   try {
     const mongo = await startEmbeddedMongo({ port: 0, dbpath, echo: false });
     started.push(mongo.proc);
+    // Media storage: the embedded S3 server (uploads go to it straight from the browser).
+    const s3 = await startEmbeddedS3({ port: 0, dataDir: s3dir, echo: false });
+    started.push(s3.proc);
 
     const id = randomBytes(4).toString("hex");
     const rootDomain = `localhost:${port}`;
@@ -41,6 +47,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       AUTH_SECRETS: process.env.AUTH_SECRETS || randomAuthSecrets(),
       LOG_LEVEL: process.env.LOG_LEVEL || "warn",
       NEXT_TELEMETRY_DISABLED: "1",
+      S3_ENDPOINT: s3.endpoint,
+      S3_BUCKET: s3.bucket,
+      S3_ACCESS_KEY_ID: DEV_S3_CREDENTIALS.accessKeyId,
+      S3_SECRET_ACCESS_KEY: DEV_S3_CREDENTIALS.secretAccessKey,
     };
     if (!hasProductionBuild(env)) await nextBuild(env);
     // Workers inherit these, so a spec can put data in place that no API writes yet (e.g. posts).

@@ -71,6 +71,8 @@ export function createServices(deps: ServiceDeps): Services {
   // Reader cache purges, comments and signals (reader issue); Redis is the app's shared connection.
   const redis = deps.redis ?? getAuthRedis;
   const readerPurger = new ReaderPurger({ db, log, redis, redisPrefix: env.REDIS_PREFIX });
+  // Bylines on cached reader pages follow a name or picture change (media issue).
+  profiles.onVisibleChange = (userId) => readerPurger.purgeAuthor(userId, "author-profile");
   const feed = new FeedService({
     db,
     log,

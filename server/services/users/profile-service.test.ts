@@ -66,6 +66,10 @@ describe("ProfileService", () => {
     const { user } = await createUser(t.services, "writer");
     const id = user._id.toHexString();
     const handle = `grace_${Date.now().toString(36)}`;
+    const announced: string[] = [];
+    profiles.onVisibleChange = async (userId) => {
+      announced.push(userId);
+    };
     const renamed = await profiles.update(id, {
       name: " Grace Hopper ",
       username: handle.toUpperCase(),
@@ -85,6 +89,9 @@ describe("ProfileService", () => {
       bio: "Rear admiral.",
     });
     expect(bioOnly.profileVersion).toBe(1);
+    // Reader pages showing the byline are purged for the rename, not for the bio.
+    expect(announced).toEqual([id]);
+    profiles.onVisibleChange = null;
     // The session reads the user on every request, so the new name shows at once.
     expect((await t.services.users.findById(id))?.name).toBe("Grace Hopper");
   });

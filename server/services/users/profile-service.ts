@@ -40,6 +40,13 @@ function toUserId(id: string): ObjectId {
  * so fan-out (the feed worker's `global_feed.authorName`, cached bylines) can find what to refresh.
  */
 export class ProfileService {
+  /**
+   * Called after a change readers see (name, username, avatar), e.g. to purge cached reader pages
+   * that show the person's byline. Failures are logged: the `profileVersion` bump stays the record
+   * later fan-out works from.
+   */
+  onVisibleChange: ((userId: string) => Promise<void>) | null = null;
+
   constructor(
     private readonly deps: {
       db: DatabaseService;
@@ -120,7 +127,10 @@ export class ProfileService {
         { returnDocument: "after" },
       );
       if (!updated) throw new AppError("UNAUTHORIZED", "Sign in to continue.");
-      if (visible) this.deps.log.info({ userId, profileVersion: updated.profileVersion }, "profile changed");
+      if (visible) {
+        this.deps.log.info({ userId, profileVersion: updated.profileVersion }, "profile changed");
+        await this.announce(userId);
+      }
       return this.toDto(updated);
     } catch (error) {
       // The unique index settles two people racing for one name.
@@ -230,7 +240,16 @@ export class ProfileService {
       { returnDocument: "after" },
     );
     if (user.avatar?.base) await this.dropAvatarObjects(user.avatar.base);
+    await this.announce(userId);
     return this.toDto(updated ?? user);
+  }
+
+  private async announce(userId: string): Promise<void> {
+    try {
+      await this.onVisibleChange?.(userId);
+    } catch (error) {
+      this.deps.log.warn({ userId, err: String(error) }, "profile change not announced");
+    }
   }
 
   /** Old avatar objects are removed after the switch; a failure only leaves unreferenced bytes. */
