@@ -18,3 +18,15 @@ export async function studioPosts(blog: Pick<TenantDto, "slug" | "status">, limi
   ]);
   return { counts, posts };
 }
+
+/** The posts list's first page (every status, posts only) and counts; null while the blog isn't live. */
+export async function studioPostsList(blog: Pick<TenantDto, "slug" | "status">) {
+  const services = getServices();
+  const tenant = blog.status === "active" ? await services.tenants.findActiveBySlug(blog.slug) : null;
+  if (!tenant) return null;
+  const [counts, items] = await Promise.all([
+    services.posts.countsByStatus(tenant, { type: "post" }),
+    services.posts.listForStudio(tenant, { limit: 200, type: "post" }),
+  ]);
+  return { counts, items };
+}

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { PostSummary } from "@/server/services/posts/posts-service";
 import { Card } from "../ui/card";
 import { PostStatusBadge } from "./post-status";
@@ -11,8 +12,16 @@ function dateLine(post: PostSummary): { label: string; date: Date } {
   return { label: "Edited", date: post.updatedAt };
 }
 
-/** Read-only rows of posts (title, status, date); editing arrives with the editor. */
-export function PostRows({ posts, blogUrl }: { posts: PostSummary[]; blogUrl: string }) {
+/** Rows of posts (title → editor, status, date, a link to the live post). */
+export function PostRows({
+  posts,
+  blogUrl,
+  studioSlug,
+}: {
+  posts: PostSummary[];
+  blogUrl: string;
+  studioSlug: string;
+}) {
   return (
     <Card className="overflow-hidden">
       <ul className="divide-y divide-line">
@@ -21,19 +30,12 @@ export function PostRows({ posts, blogUrl }: { posts: PostSummary[]; blogUrl: st
           return (
             <li key={post.id} className="flex items-center gap-4 px-4 py-3.5 sm:px-5">
               <div className="min-w-0 flex-1">
-                {post.status === "published" ? (
-                  <a
-                    href={`${blogUrl}/${post.slug}`}
-                    target="_blank"
-                    rel="noreferrer"
-                    className="block truncate font-medium text-ink hover:text-accent hover:underline"
-                  >
-                    {post.title}
-                    <span className="sr-only"> (opens the post on your blog in a new tab)</span>
-                  </a>
-                ) : (
-                  <p className="truncate font-medium text-ink">{post.title}</p>
-                )}
+                <Link
+                  href={`/studio/${studioSlug}/posts/${post.id}`}
+                  className="block truncate font-medium text-ink hover:text-accent"
+                >
+                  {post.title || "Untitled"}
+                </Link>
                 <p className="mt-0.5 text-sm text-muted">
                   {label}{" "}
                   <time dateTime={date.toISOString()} suppressHydrationWarning>
@@ -44,6 +46,17 @@ export function PostRows({ posts, blogUrl }: { posts: PostSummary[]; blogUrl: st
                   ) : null}
                 </p>
               </div>
+              {post.status === "published" ? (
+                <a
+                  href={`${blogUrl}/${post.slug}`}
+                  target="_blank"
+                  rel="noreferrer"
+                  className="hidden text-sm font-medium text-accent hover:underline sm:inline"
+                >
+                  View
+                  <span className="sr-only"> “{post.title}” on your blog (opens in a new tab)</span>
+                </a>
+              ) : null}
               <PostStatusBadge status={post.status} />
             </li>
           );

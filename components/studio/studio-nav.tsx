@@ -21,7 +21,7 @@ export function StudioNav({ slug, orientation }: { slug: string; orientation: "v
   const base = `/studio/${slug}`;
   const items = [
     { href: base, label: "Overview", icon: icons.overview, exact: true },
-    { href: `${base}/posts`, label: "Posts", icon: icons.posts, badge: "Soon" },
+    { href: `${base}/posts`, label: "Posts", icon: icons.posts },
     { href: `${base}/media`, label: "Media", icon: icons.media },
     { href: `${base}/members`, label: "Members", icon: icons.members },
     { href: `${base}/settings`, label: "Settings", icon: icons.settings },
@@ -51,11 +51,6 @@ export function StudioNav({ slug, orientation }: { slug: string; orientation: "v
                   <path d={item.icon} strokeLinejoin="round" strokeLinecap="round" />
                 </svg>
                 {item.label}
-                {item.badge ? (
-                  <span className="ml-auto rounded-full bg-stone-100 px-1.5 py-px text-[0.6875rem] text-muted">
-                    {item.badge}
-                  </span>
-                ) : null}
               </Link>
             </li>
           );

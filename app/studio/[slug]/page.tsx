@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { studioPosts } from "@/components/studio/blog-posts";
 import { loadStudio } from "@/components/studio/load";
+import { NewPostButton } from "@/components/studio/new-post-button";
 import { PageHeader } from "@/components/studio/page-header";
 import { PostRows } from "@/components/studio/post-rows";
 import { THEME_INFO } from "@/components/themes";
@@ -68,13 +69,16 @@ export default async function StudioOverviewPage({ params }: { params: Promise<{
           </>
         }
         actions={
-          <ButtonLink
-            href={`/studio/${blog.slug}/settings`}
-            variant="secondary"
-            className="hidden sm:inline-flex"
-          >
-            Settings
-          </ButtonLink>
+          <>
+            <ButtonLink
+              href={`/studio/${blog.slug}/settings`}
+              variant="secondary"
+              className="hidden sm:inline-flex"
+            >
+              Settings
+            </ButtonLink>
+            {blog.status === "active" ? <NewPostButton slug={blog.slug} /> : null}
+          </>
         }
       />
 
@@ -98,7 +102,7 @@ export default async function StudioOverviewPage({ params }: { params: Promise<{
         </div>
         {total ? (
           <>
-            <PostRows posts={posts} blogUrl={blog.url} />
+            <PostRows posts={posts} blogUrl={blog.url} studioSlug={blog.slug} />
             {total > posts.length ? (
               <p className="mt-3 text-right text-sm">
                 <a href={`/studio/${blog.slug}/posts`} className="font-medium text-accent hover:underline">
@@ -110,6 +114,9 @@ export default async function StudioOverviewPage({ params }: { params: Promise<{
         ) : (
           <EmptyState
             title="Write your first post"
+            action={
+              blog.status === "active" ? <NewPostButton slug={blog.slug} label="Start writing" /> : undefined
+            }
             icon={
               <svg
                 viewBox="0 0 24 24"
@@ -124,8 +131,8 @@ export default async function StudioOverviewPage({ params }: { params: Promise<{
               </svg>
             }
           >
-            The editor is coming — soon you'll write, schedule and publish right here. Your blog is already
-            live and waiting for its first words.
+            Your blog is live and waiting for its first words. Drafts save as you type; publish when it's
+            ready, or schedule it for later.
           </EmptyState>
         )}
       </section>

@@ -1,49 +1,36 @@
 import type { Metadata } from "next";
-import { studioPosts } from "@/components/studio/blog-posts";
+import { studioPostsList } from "@/components/studio/blog-posts";
 import { loadStudio } from "@/components/studio/load";
+import { NewPostButton } from "@/components/studio/new-post-button";
 import { PageHeader } from "@/components/studio/page-header";
-import { PostRows } from "@/components/studio/post-rows";
-import { Badge } from "@/components/ui/badge";
+import { PostsList } from "@/components/studio/posts-list";
 import { EmptyState } from "@/components/ui/empty-state";
 
 export const metadata: Metadata = { title: "Posts" };
 
-/** Enough for any blog until the editor brings search and paging to this list. */
-const LIST_LIMIT = 200;
-
 export default async function StudioPostsPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const { blog } = await loadStudio(slug);
-  const { posts } = await studioPosts(blog, LIST_LIMIT);
+  const initial = await studioPostsList(blog);
   return (
     <>
-      <PageHeader title="Posts" description="Drafts, scheduled and published posts of this blog." />
-      {posts.length ? (
-        <>
-          <p className="mb-4 flex flex-wrap items-center gap-2 text-sm text-muted">
-            <Badge tone="accent">Coming soon</Badge>
-            Writing and editing posts arrives with the editor; for now this list is read-only.
-          </p>
-          <PostRows posts={posts} blogUrl={blog.url} />
-        </>
+      <PageHeader
+        title="Posts"
+        description="Write, schedule and publish. Drafts save as you type."
+        actions={
+          blog.status === "active" ? (
+            <>
+              <NewPostButton slug={blog.slug} type="page" variant="secondary" />
+              <NewPostButton slug={blog.slug} />
+            </>
+          ) : undefined
+        }
+      />
+      {initial ? (
+        <PostsList slug={blog.slug} initial={initial} />
       ) : (
-        <EmptyState
-          title={
-            <span className="inline-flex items-center gap-2">
-              The editor is on its way <Badge tone="accent">Coming soon</Badge>
-            </span>
-          }
-          icon={
-            <svg viewBox="0 0 24 24" aria-hidden="true" className="size-6 fill-none stroke-current stroke-2">
-              <path
-                d="M7 3h8l4 4v13a1 1 0 0 1-1 1H7a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1Zm2 9h7m-7 4h7"
-                strokeLinejoin="round"
-              />
-            </svg>
-          }
-        >
-          Writing with rich text, images, drafts and scheduled publishing lands in the next release.
-          Everything you write will live in this blog's own database.
+        <EmptyState title="Your blog is still being set up">
+          Posts can be written as soon as it is live.
         </EmptyState>
       )}
     </>
