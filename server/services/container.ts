@@ -73,6 +73,7 @@ export function createServices(deps: ServiceDeps): Services {
   const readerPurger = new ReaderPurger({ db, log, redis, redisPrefix: env.REDIS_PREFIX });
   // Bylines on cached reader pages follow a name or picture change (media issue).
   profiles.onVisibleChange = (userId) => readerPurger.purgeAuthor(userId, "author-profile");
+  media.onReaderVisibleChange = (tenant, reason) => readerPurger.purgeTenant(tenant, reason);
   const feed = new FeedService({
     db,
     log,

@@ -63,6 +63,9 @@ export function parseMediaId(id: string): ObjectId {
  * found, and every key is built from the tenant id the request's host resolved.
  */
 export class MediaService {
+  /** Called after a change the blog's readers see (the logo), e.g. to purge cached reader pages. */
+  onReaderVisibleChange: ((tenant: Pick<TenantDoc, "_id" | "slug">, reason: string) => Promise<void>) | null =
+    null;
   private readonly db: DatabaseService;
   private readonly storage: ObjectStorage | null;
   private readonly publicBase: string;
@@ -260,7 +263,10 @@ export class MediaService {
   }
 
   /** The blog's logo: a ready image of this blog (its ≤ 640 px variant), or null to remove it. */
-  async setLogo(tenant: TenantRefForMedia, mediaId: string | null): Promise<{ logoUrl: string | null }> {
+  async setLogo(
+    tenant: TenantRefForMedia & Pick<TenantDoc, "slug">,
+    mediaId: string | null,
+  ): Promise<{ logoUrl: string | null }> {
     const t = this.db.forTenant(tenant);
     let logoUrl: string | null = null;
     if (mediaId) {
@@ -270,6 +276,11 @@ export class MediaService {
       logoUrl = this.urlOf(key);
     }
     await t.settings.updateOne({ _id: "blog" }, { $set: { logoUrl, updatedAt: this.now() } });
+    try {
+      await this.onReaderVisibleChange?.(tenant, "logo");
+    } catch (error) {
+      this.log.warn({ err: String(error) }, "logo change not announced to the reader cache");
+    }
     return { logoUrl };
   }
 

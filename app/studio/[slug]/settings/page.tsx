@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { LogoField } from "@/components/media/logo-field";
 import { DeleteBlog } from "@/components/studio/delete-blog";
 import { loadStudio } from "@/components/studio/load";
 import { PageHeader } from "@/components/studio/page-header";
@@ -22,6 +23,7 @@ export default async function StudioSettingsPage({ params }: { params: Promise<{
           initialTheme={blog.theme}
           canEdit={isOwner}
         />
+        <LogoField canEdit={isOwner} />
         {isOwner ? <DeleteBlog slug={blog.slug} name={blog.name} /> : null}
       </div>
     </>
