@@ -3,11 +3,13 @@ import { accountRouter } from "./account";
 import { adminRouter } from "./admin";
 import { auditRouter } from "./audit";
 import { authRouter } from "./auth";
+import { commentsRouter } from "./comments";
 import { feedRouter } from "./feed";
 import { mediaRouter } from "./media";
 import { membersRouter } from "./members";
 import { postsRouter } from "./posts";
 import { pipelineRouter, searchRouter } from "./search";
+import { signalsRouter } from "./signals";
 import { tenantsRouter } from "./tenants";
 
 export const appRouter = router({
@@ -22,6 +24,8 @@ export const appRouter = router({
   search: searchRouter,
   pipeline: pipelineRouter,
   feed: feedRouter,
+  comments: commentsRouter,
+  signals: signalsRouter,
 });
 
 export type AppRouter = typeof appRouter;

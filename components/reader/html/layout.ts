@@ -76,7 +76,7 @@ export function header(site: SiteView, current: PageShell["current"], path = "/"
   return html`<header class="site-header"><div class="wrap bar">
 <a class="brand" href="/">${brandMark}<span class="name h">${site.name}</span></a>
 <nav class="site-nav" aria-label="Blog">
-${navLink("/", "Home", current === "home")}
+${navLink("/", "Home", current === "home", "nav-home")}
 ${site.navigation.map((n) => navLink(n.url, n.label, false, "nav-extra"))}
 ${navLink("/archive", "Archive", current === "archive", "nav-extra")}
 <a class="icon-btn nav-search" href="/search" aria-label="Search"${current === "search" ? html` aria-current="page"` : ""}>${icons.search}</a>
