@@ -319,11 +319,12 @@ function scanSegment(
   checkCrc: boolean,
   producers: Array<[number, number, number, number, number]>,
 ): number {
-  const header = Buffer.allocUnsafe(BATCH_HEADER_SIZE);
+  const file = new ReadWindow(segment.fd, segment.size);
   let pos = 0;
   let expected = segment.baseOffset;
-  while (pos + BATCH_HEADER_SIZE <= segment.size) {
-    if (fs.readSync(segment.fd, header, 0, BATCH_HEADER_SIZE, pos) < BATCH_HEADER_SIZE) break;
+  for (;;) {
+    const header = file.view(pos, BATCH_HEADER_SIZE);
+    if (!header) break;
     const base = Number(header.readBigInt64BE(F.baseOffset));
     const length = header.readInt32BE(F.batchLength) + 12;
     const lastOffsetDelta = header.readInt32BE(F.lastOffsetDelta);
@@ -336,24 +337,49 @@ function scanSegment(
     ) {
       break;
     }
-    if (checkCrc) {
-      const batch = segment.read(pos, length);
-      if (batch.readUInt32BE(F.crc) !== crc32cOf(batch)) break;
-    }
     const maxTimestamp = Number(header.readBigInt64BE(F.maxTimestamp));
     const producerId = Number(header.readBigInt64BE(F.producerId));
-    if (producerId >= 0) {
-      producers.push([
-        producerId,
-        header.readInt16BE(F.producerEpoch),
-        header.readInt32BE(F.baseSequence),
-        lastOffsetDelta,
-        base,
-      ]);
+    const producerEpoch = header.readInt16BE(F.producerEpoch);
+    const baseSequence = header.readInt32BE(F.baseSequence);
+    if (checkCrc) {
+      const batch = file.view(pos, length);
+      if (!batch || batch.readUInt32BE(F.crc) !== crc32cOf(batch)) break;
     }
+    if (producerId >= 0) producers.push([producerId, producerEpoch, baseSequence, lastOffsetDelta, base]);
     segment.index(base, base + lastOffsetDelta + 1, pos, length, maxTimestamp);
     expected = base + lastOffsetDelta + 1;
     pos += length;
   }
   return pos;
+}
+
+/** Sequential reads of a file through a 1 MiB window (one read per many batch headers). */
+class ReadWindow {
+  private buf = Buffer.allocUnsafe(1 << 20);
+  private start = 0;
+  private length = 0;
+
+  constructor(
+    private readonly fd: number,
+    private readonly size: number,
+  ) {}
+
+  /** Bytes [pos, pos+n) of the file (valid until the next call), or null past its end. */
+  view(pos: number, n: number): Buffer | null {
+    if (pos + n > this.size) return null;
+    if (pos < this.start || pos + n > this.start + this.length) {
+      if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
+      const want = Math.min(this.buf.length, this.size - pos);
+      let got = 0;
+      while (got < want) {
+        const r = fs.readSync(this.fd, this.buf, got, want - got, pos + got);
+        if (r === 0) break;
+        got += r;
+      }
+      this.start = pos;
+      this.length = got;
+      if (got < n) return null;
+    }
+    return this.buf.subarray(pos - this.start, pos - this.start + n);
+  }
 }
