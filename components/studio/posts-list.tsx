@@ -6,6 +6,7 @@ import { useEffect, useState } from "react";
 import type { PostStatus, PostType } from "@/server/db/models";
 import type { PostSummary } from "@/server/services/posts/post-dto";
 import { messageOf } from "../forms/errors";
+import { PostSignals, usePostSignals } from "../reader/studio/post-signals";
 import { useTRPC, useTRPCClient } from "../trpc/client";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
@@ -80,6 +81,8 @@ export function PostsList({
   const items = list.data?.items ?? [];
   const counts = list.data?.counts ?? initial.counts;
   const total = counts.draft + counts.scheduled + counts.published + counts.archived;
+  // Views, likes and comments per row (reader issue).
+  const signals = usePostSignals(items.filter((p) => p.status === "published").map((p) => p.id));
 
   const toggle = (id: string) =>
     setSelected((s) => {
@@ -327,6 +330,7 @@ export function PostsList({
                     ) : null}
                   </span>
                 </Link>
+                <PostSignals counts={signals[post.id]} />
                 <PostStatusBadge status={post.status} />
               </li>
             ))}

@@ -9,6 +9,7 @@ const icons = {
   posts: "M5 3h7l4 4v10a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1Zm2 8h6M7 14h6M7 8h3",
   media:
     "M3 5a2 2 0 0 1 2-2h10a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V5Zm0 9 4-4 3 3 2-2 5 5M12.5 7.5h.01",
+  comments: "M17 9.5a6.5 6.5 0 0 1-9.4 5.8L3 16.5l1.2-4A6.5 6.5 0 1 1 17 9.5Z",
   members:
     "M7.5 9a3 3 0 1 0 0-6 3 3 0 0 0 0 6ZM2 17c0-3 2.5-5 5.5-5s5.5 2 5.5 5M13 3.3a3 3 0 0 1 0 5.4M15 12.3c1.8.6 3 2.3 3 4.7",
   settings:
@@ -22,6 +23,7 @@ export function StudioNav({ slug, orientation }: { slug: string; orientation: "v
   const items = [
     { href: base, label: "Overview", icon: icons.overview, exact: true },
     { href: `${base}/posts`, label: "Posts", icon: icons.posts },
+    { href: `${base}/comments`, label: "Comments", icon: icons.comments },
     { href: `${base}/media`, label: "Media", icon: icons.media },
     { href: `${base}/members`, label: "Members", icon: icons.members },
     { href: `${base}/settings`, label: "Settings", icon: icons.settings },
