@@ -16,7 +16,8 @@ interface PartitionData {
   error: number;
   hw: number;
   logStartOffset: number;
-  records: Buffer | null;
+  /** Whole batches, as consecutive chunks. */
+  records: Buffer[] | null;
 }
 
 /**
@@ -69,7 +70,7 @@ export async function fetch(ctx: RequestContext, r: Reader, w: Writer): Promise<
           const log = topic?.partitions[p.partition];
           const data = readPartition(log, p, maxBytes - bytes, bytes === 0);
           if (data.error !== ErrorCode.NONE) hasError = true;
-          bytes += data.records?.length ?? 0;
+          for (const chunk of data.records ?? []) bytes += chunk.length;
           return data;
         }),
       };
@@ -112,12 +113,12 @@ export async function fetch(ctx: RequestContext, r: Reader, w: Writer): Promise<
       w.int32(p.partition).int16(p.error).int64(p.hw).int64(p.hw).int64(p.logStartOffset);
       w.int32(0); // aborted_transactions: none
       w.int32(-1); // preferred_read_replica
-      w.nullableBytes(p.records ?? EMPTY);
+      const records = p.records ?? [];
+      w.int32(records.reduce((n, c) => n + c.length, 0));
+      for (const chunk of records) w.raw(chunk);
     });
   });
 }
-
-const EMPTY = Buffer.alloc(0);
 
 function readPartition(
   log: PartitionLog | undefined,

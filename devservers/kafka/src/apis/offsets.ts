@@ -8,9 +8,10 @@ const MAX_METADATA = 4096;
 
 /**
  * OffsetCommit v5: the member/generation check of the group coordinator, then per partition
- * (unknown partitions and oversized metadata refused), durable before the answer.
+ * (unknown partitions and oversized metadata refused); written before the answer, synced by the
+ * next group commit (see OffsetStore.commit).
  */
-export async function offsetCommit(ctx: RequestContext, r: Reader, w: Writer): Promise<void> {
+export function offsetCommit(ctx: RequestContext, r: Reader, w: Writer): void {
   const groupId = r.string();
   const generationId = r.int32();
   const memberId = r.string();
@@ -41,7 +42,7 @@ export async function offsetCommit(ctx: RequestContext, r: Reader, w: Writer): P
       return { partition: p.partition, error };
     }),
   }));
-  if (accepted.length > 0) await broker.offsets.commit(groupId, accepted);
+  if (accepted.length > 0) broker.offsets.commit(groupId, accepted);
   w.int32(0);
   w.array(results, (w, t) => {
     w.string(t.name);

@@ -65,15 +65,22 @@ export class OffsetStore implements SyncTarget {
     return { fds: [this.fd], commit() {} };
   }
 
-  /** Records the offsets and resolves once they are on disk. */
-  async commit(
+  /**
+   * Records the offsets: written at once (a `kill -9` keeps them: the page cache outlives the
+   * process) and fdatasynced by the next group commit, without holding the answer. Kafka acks a
+   * commit once `__consumer_offsets` is replicated, never after an fsync, and kafkajs awaits every
+   * commit before its next fetch: waiting for the disk here would put an fsync into every
+   * consumer's loop. What a power cut could take is the last milliseconds of commits, which means
+   * redelivery (at-least-once), never a lost message.
+   */
+  commit(
     group: string,
     entries: Array<{ topic: string; partition: number; offset: number; metadata: string }>,
   ) {
     if (entries.length === 0) return;
-    this.write({ g: group, o: entries.map((e) => [e.topic, e.partition, e.offset, e.metadata]) });
-    await this.groupCommit.durable(this);
     if (this.size > this.compactAt) this.compact();
+    this.write({ g: group, o: entries.map((e) => [e.topic, e.partition, e.offset, e.metadata]) });
+    this.groupCommit.touch(this);
   }
 
   /** Remembers a group's protocol type, so ListGroups shows it after a restart as Kafka does. */

@@ -34,9 +34,9 @@ describe("partition log", () => {
     const again = PartitionLog.open(dir, "t", 0, config(1000));
     expect([again.logStartOffset, again.leo]).toEqual([0, 600]);
     const first = again.read(0, 1, true)!;
-    expect(first.readBigInt64BE(0)).toBe(0n);
+    expect(first[0]!.readBigInt64BE(0)).toBe(0n);
     const middle = again.read(301, 1 << 20, true)!;
-    expect(middle.readBigInt64BE(0)).toBe(300n); // the batch holding 301 starts at 300
+    expect(middle[0]!.readBigInt64BE(0)).toBe(300n); // the batch holding 301 starts at 300
     again.close();
   });
 
@@ -64,7 +64,21 @@ describe("partition log", () => {
     expect(log.size).toBeGreaterThanOrEqual(1500);
     expect(log.size).toBeLessThan(1500 + 2 * 500);
     expect(log.logStartOffset).toBeGreaterThan(0);
-    expect(log.read(0, 1 << 20, true)?.readBigInt64BE(0)).toBe(BigInt(log.logStartOffset));
+    expect(log.read(0, 1 << 20, true)?.[0]!.readBigInt64BE(0)).toBe(BigInt(log.logStartOffset));
     log.close();
+  });
+
+  it("serves fetches at the head of the log from memory, byte for byte as the file", () => {
+    const dir = tempPartition();
+    const log = PartitionLog.open(dir, "t", 0, config(1 << 20));
+    for (let i = 0; i < 50; i++) log.append(batch(`v${i}`, `w${i}`));
+    const fromMemory = Buffer.concat(log.read(61, 10_000, true)!);
+    const oneBatch = Buffer.concat(log.read(61, 1, true)!); // over the limit: still the first batch
+    log.close();
+    const again = PartitionLog.open(dir, "t", 0, config(1 << 20)); // nothing cached after a restart
+    expect(Buffer.concat(again.read(61, 10_000, true)!).equals(fromMemory)).toBe(true);
+    expect(Buffer.concat(again.read(61, 1, true)!).equals(oneBatch)).toBe(true);
+    expect(oneBatch.readBigInt64BE(0)).toBe(60n);
+    again.close();
   });
 });

@@ -15,6 +15,9 @@ export interface LogConfig {
   retentionMs: number;
 }
 
+/** Newest batches kept in memory per partition for fetches at the head of the log. */
+const TAIL_BYTES = 1024 * 1024;
+
 /** fsync of a directory, so a created or renamed entry in it survives a crash. */
 export function syncDir(dir: string): void {
   const fd = fs.openSync(dir, "r");
@@ -49,6 +52,9 @@ export class PartitionLog implements SyncTarget {
   /** Offsets below it are on disk (covered by a completed fdatasync). */
   durableOffset: number;
   private closed = false;
+  /** Copies of the newest batches, at most TAIL_BYTES (see readTail). */
+  private tail: Array<{ base: number; end: number; bytes: Buffer }> = [];
+  private tailBytes = 0;
   /** The partition directory, synced (with the group commit) after a segment file is created. */
   private readonly dirFd: number;
   private dirDirty = false;
@@ -165,6 +171,10 @@ export class PartitionLog implements SyncTarget {
     }
     const end = base + batch.lastOffsetDelta + 1;
     segment.index(base, end, position, bytes.length, batch.maxTimestamp);
+    this.tail.push({ base, end, bytes: Buffer.from(bytes) });
+    this.tailBytes += bytes.length;
+    while (this.tail.length > 1 && this.tailBytes > TAIL_BYTES)
+      this.tailBytes -= this.tail.shift()!.bytes.length;
     this.leo = end;
     this.hw = end;
     this.producers.record(
@@ -236,8 +246,10 @@ export class PartitionLog implements SyncTarget {
    * (at least one batch when `atLeastOne`, as Kafka returns an oversized first batch). From a
    * single segment, like Kafka; the next fetch continues in the next one.
    */
-  read(offset: number, maxBytes: number, atLeastOne: boolean): Buffer | null {
+  read(offset: number, maxBytes: number, atLeastOne: boolean): Buffer[] | null {
     if (offset >= this.hw) return null;
+    const cached = this.readTail(offset, maxBytes, atLeastOne);
+    if (cached) return cached;
     let si = this.segmentIndexFor(offset);
     let segment = this.segments[si]!;
     let bi = segment.batchAtOrAfter(offset);
@@ -255,7 +267,29 @@ export class PartitionLog implements SyncTarget {
       if (next - start > maxBytes && !(j === bi && atLeastOne)) break;
       end = next;
     }
-    return end > start ? segment.read(start, end - start) : null;
+    return end > start ? [segment.read(start, end - start)] : null;
+  }
+
+  /**
+   * The same answer from copies of the newest batches, when they hold `offset`: a consumer that has
+   * caught up fetches exactly there, so it is served without a read from the file.
+   */
+  private readTail(offset: number, maxBytes: number, atLeastOne: boolean): Buffer[] | null {
+    const tail = this.tail;
+    if (tail.length === 0 || offset < tail[0]!.base || offset < this.logStartOffset) return null;
+    let i = tail.length - 1;
+    while (i > 0 && tail[i - 1]!.end > offset) i--;
+    if (tail[i]!.end <= offset) return null;
+    const out: Buffer[] = [];
+    let bytes = 0;
+    for (let j = i; j < tail.length; j++) {
+      const b = tail[j]!;
+      if (b.end > this.hw) break;
+      if (bytes + b.bytes.length > maxBytes && !(j === i && atLeastOne)) break;
+      out.push(b.bytes);
+      bytes += b.bytes.length;
+    }
+    return out.length ? out : null;
   }
 
   private segmentIndexFor(offset: number): number {
