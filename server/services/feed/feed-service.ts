@@ -26,6 +26,9 @@ export interface FeedItem {
   hotScore: number;
   metrics: { views: number; likes: number; comments: number };
   url: string;
+  /** The blog's current name and theme (looked up at read time, so a rename shows at once). */
+  blogName: string;
+  blogTheme: Theme;
 }
 
 export interface FeedPage {
@@ -117,6 +120,7 @@ export class FeedService {
   });
   private readonly ids = new LRUCache<string, { id: ObjectId | null }>({ max: 5_000, ttl: 60_000 });
   private readonly slow = new LRUCache<string, Promise<unknown>>({ max: 1_000, ttl: 60_000 });
+  private readonly blogs = new LRUCache<string, { name: string; theme: Theme }>({ max: 20_000, ttl: 60_000 });
 
   constructor(private readonly deps: FeedServiceDeps) {
     this.sync = new FeedSync({ db: deps.db, log: deps.log, now: deps.now });
@@ -137,11 +141,11 @@ export class FeedService {
   }
 
   listParsed(q: FeedQuery): Promise<FeedPage> {
-    if (!this.pages) return this.compute(q);
+    if (!this.pages) return this.computeWithBlogs(q);
     const key = JSON.stringify([q.tag ?? [], q.author, q.tenant, q.sort, q.period, q.limit, q.cursor]);
     let page = this.pages.get(key);
     if (!page) {
-      page = this.compute(q);
+      page = this.computeWithBlogs(q);
       this.pages.set(key, page);
       // A failure is not cached: the next request tries again.
       page.catch(() => this.pages?.delete(key));
@@ -160,6 +164,18 @@ export class FeedService {
       this.bodies.set(page, body);
     }
     return body;
+  }
+
+  private async computeWithBlogs(q: FeedQuery): Promise<FeedPage> {
+    const page = await this.compute(q);
+    if (!page.items.length) return page;
+    const blogs = await this.blogsById(page.items.map((i) => i.tenantId));
+    for (const item of page.items) {
+      const blog = blogs.get(item.tenantId);
+      item.blogName = blog?.name ?? item.tenantSlug;
+      item.blogTheme = blog?.theme ?? "classic";
+    }
+    return page;
   }
 
   private async compute(q: FeedQuery): Promise<FeedPage> {
@@ -454,6 +470,8 @@ export class FeedService {
       hotScore: row.hotScore ?? 0,
       metrics: row.metrics ?? { views: 0, likes: 0, comments: 0 },
       url: this.postUrl(tenantSlug, slug),
+      blogName: tenantSlug,
+      blogTheme: "classic",
     };
   }
 
@@ -536,20 +554,27 @@ export class FeedService {
     });
   }
 
-  /** Blog names and themes for cards, by tenant id (cached a minute). */
+  /** Blog names and themes for cards, by tenant id (each cached a minute). */
   async blogsById(ids: string[]): Promise<Map<string, { name: string; theme: Theme }>> {
-    const unique = [...new Set(ids)].filter((id) => /^[0-9a-f]{24}$/.test(id));
-    const key = `names:${unique.sort().join(",")}`;
-    const rows = await this.memo(key, () =>
-      this.deps.db
+    const out = new Map<string, { name: string; theme: Theme }>();
+    const missing: ObjectId[] = [];
+    for (const id of new Set(ids)) {
+      const hit = this.blogs.get(id);
+      if (hit) out.set(id, hit);
+      else if (/^[0-9a-f]{24}$/.test(id)) missing.push(new ObjectId(id));
+    }
+    if (missing.length) {
+      const found = await this.deps.db
         .master()
-        .tenants.find(
-          { _id: { $in: unique.map((id) => new ObjectId(id)) } },
-          { projection: { name: 1, theme: 1 } },
-        )
-        .toArray(),
-    );
-    return new Map(rows.map((t) => [t._id.toHexString(), { name: t.name, theme: t.theme }]));
+        .tenants.find({ _id: { $in: missing } }, { projection: { name: 1, theme: 1 } })
+        .toArray();
+      for (const t of found) {
+        const blog = { name: t.name, theme: t.theme };
+        this.blogs.set(t._id.toHexString(), blog);
+        out.set(t._id.toHexString(), blog);
+      }
+    }
+    return out;
   }
 
   private memo<T>(key: string, load: () => Promise<T>): Promise<T> {
