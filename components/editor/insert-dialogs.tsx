@@ -112,7 +112,13 @@ export function ImageDialog({
                 if (!file) return;
                 setBusy(true);
                 try {
-                  insertImage(editor, await uploadImage(file));
+                  // What was typed in the dialog wins over the library's defaults.
+                  const uploaded = await uploadImage(file);
+                  insertImage(editor, {
+                    ...uploaded,
+                    ...(alt.trim() ? { alt: alt.trim() } : {}),
+                    ...(caption.trim() ? { caption: caption.trim() } : {}),
+                  });
                   close();
                 } catch (err) {
                   setError(messageOf(err, "Couldn't upload that image."));

@@ -512,6 +512,7 @@ export function PostEditor({
         canEditAuthors={!readOnly}
         readOnly={readOnly}
         onDelete={() => setDialog("delete")}
+        uploadImage={uploadImage}
       />
       {dialog === "publish" ? (
         <PublishDialog

@@ -1,9 +1,11 @@
 "use client";
 
 import { useState } from "react";
+import { CoverUpload } from "../media/cover-upload";
 import { Button } from "../ui/button";
 import { Input, Label } from "../ui/field";
 import { Dialog } from "./dialog";
+import type { UploadImage } from "./insert-dialogs";
 import type { PendingFields } from "./local-copy";
 
 export interface PanelValues {
@@ -32,6 +34,7 @@ export function SidePanel({
   canEditAuthors,
   onDelete,
   readOnly,
+  uploadImage,
 }: {
   open: boolean;
   onClose: () => void;
@@ -43,6 +46,8 @@ export function SidePanel({
   canEditAuthors: boolean;
   onDelete: () => void;
   readOnly: boolean;
+  /** Media issue: cover upload into the blog's media library. */
+  uploadImage?: UploadImage;
 }) {
   const [slug, setSlug] = useState(values.slug);
   const [slugError, setSlugError] = useState("");
@@ -188,6 +193,8 @@ export function SidePanel({
           ) : null}
           <Input
             id="post-cover"
+            // Remount on change so an uploaded cover's address shows here too.
+            key={values.coverUrl ?? ""}
             size="sm"
             placeholder="https://… (image address)"
             defaultValue={values.coverUrl ?? ""}
@@ -206,6 +213,12 @@ export function SidePanel({
               onChange({ coverAlt: e.target.value }, { coverAlt: e.target.value })
             }
           />
+          {uploadImage && !readOnly ? (
+            <CoverUpload
+              uploadImage={uploadImage}
+              onUploaded={(url) => onChange({ coverUrl: url }, { coverUrl: url })}
+            />
+          ) : null}
         </div>
 
         <label className="flex items-start gap-3 rounded-lg border border-line p-3">

@@ -119,3 +119,37 @@ export function UploadProgressList({
     </ul>
   );
 }
+
+/**
+ * Like `useUploadQueue`, for callers that need each upload's result as a promise (the editor's
+ * image hook): `track(file, run)` shows the upload's progress and passes its result through.
+ */
+export function useUploadTracker() {
+  const [items, setItems] = useState<QueuedUpload[]>([]);
+  const patch = useCallback((id: string, change: Partial<QueuedUpload>) => {
+    setItems((all) => all.map((i) => (i.id === id ? { ...i, ...change } : i)));
+  }, []);
+  const dismiss = useCallback((id: string) => setItems((all) => all.filter((i) => i.id !== id)), []);
+  const track = useCallback(
+    async <T,>(
+      file: File,
+      run: (onPhase: (phase: UploadPhase, progress: number) => void) => Promise<T>,
+    ): Promise<T> => {
+      const id = `${file.name}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+      setItems((all) => [...all, { id, name: file.name || "image", phase: "uploading", progress: 0 }]);
+      try {
+        const result = await run((phase, progress) => patch(id, { phase, progress }));
+        setTimeout(() => dismiss(id), 2500);
+        return result;
+      } catch (error) {
+        patch(id, {
+          phase: "error",
+          error: error instanceof Error ? error.message : "The upload failed. Please try again.",
+        });
+        throw error;
+      }
+    },
+    [patch, dismiss],
+  );
+  return { items, track, dismiss };
+}

@@ -1,7 +1,7 @@
 import { ObjectId } from "mongodb";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { PostEditor } from "@/components/editor/post-editor";
+import { PostEditorWithUploads } from "@/components/media/editor-uploads";
 import { loadStudio } from "@/components/studio/load";
 import { isAppError } from "@/server/errors";
 import { getServices } from "@/server/services/container";
@@ -21,7 +21,12 @@ export default async function EditPostPage({ params }: { params: Promise<{ slug:
     ]);
     // Keyed by post so moving between posts never reuses one editor's state for another.
     return (
-      <PostEditor key={post.id} blog={{ slug: blog.slug, url: blog.url }} initial={post} members={members} />
+      <PostEditorWithUploads
+        key={post.id}
+        blog={{ slug: blog.slug, url: blog.url }}
+        initial={post}
+        members={members}
+      />
     );
   } catch (error) {
     if (isAppError(error) && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) notFound();
