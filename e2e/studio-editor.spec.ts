@@ -8,8 +8,8 @@ async function openNewDraft(page: Page, request: Parameters<typeof createBlogVia
   await signIn(page, person);
   await page.goto(`/studio/${slug}/posts`);
   await page.getByRole("button", { name: "New post" }).click();
-  await expect(page).toHaveURL(new RegExp(`/studio/${slug}/posts/[0-9a-f]{24}$`));
-  await expect(body(page)).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`/studio/${slug}/posts/[0-9a-f]{24}$`), { timeout: 60_000 });
+  await expect(body(page)).toBeVisible({ timeout: 30_000 });
   return { slug, url: page.url() };
 }
 
@@ -30,6 +30,9 @@ async function typeInBody(page: Page, text: string) {
 }
 
 test.describe("studio editor", () => {
+  // Two shared cores and a production server: the editor bundle can take a while to arrive.
+  test.describe.configure({ timeout: 180_000 });
+
   test("writes a post with a heading, a list, a code block and an image; it survives a reload", async ({
     page,
     request,
@@ -89,6 +92,8 @@ test.describe("studio editor", () => {
   });
 
   test("keeps offline typing across a reload and saves it once back online", async ({ page, request }) => {
+    // Leaving with unsent changes asks "leave site?": accept, as a person reloading would.
+    page.on("dialog", (d) => void d.accept());
     await openNewDraft(page, request);
     await typeInBody(page, "Saved part.");
     await expectSaved(page);

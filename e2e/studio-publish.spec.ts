@@ -7,7 +7,8 @@ const saveState = (page: Page) => page.locator("[data-save-state]");
 async function writeDraft(page: Page, slug: string, title: string, text: string) {
   await page.goto(`/studio/${slug}/posts`);
   await page.getByRole("button", { name: "New post" }).click();
-  await expect(body(page)).toBeVisible();
+  await expect(page).toHaveURL(/\/posts\/[0-9a-f]{24}$/, { timeout: 60_000 });
+  await expect(body(page)).toBeVisible({ timeout: 30_000 });
   await page.getByLabel("Title").fill(title);
   await body(page).click();
   await page.keyboard.type(text);
@@ -16,6 +17,8 @@ async function writeDraft(page: Page, slug: string, title: string, text: string)
 }
 
 test.describe("publishing from the studio", () => {
+  test.describe.configure({ timeout: 180_000 });
+
   test("publishes a post and readers see it on the blog's subdomain", async ({ page, request }) => {
     const slug = unique("pub");
     const person = await createBlogViaApi(request, { name: `Pub ${slug}`, slug });

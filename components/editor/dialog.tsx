@@ -1,6 +1,6 @@
 "use client";
 
-import { type ReactNode, useEffect, useRef } from "react";
+import { type ReactNode, useEffect, useId, useRef } from "react";
 import { cn } from "../ui/cn";
 
 /**
@@ -29,6 +29,7 @@ export function Dialog({
   className?: string;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
@@ -39,6 +40,7 @@ export function Dialog({
     // biome-ignore lint/a11y/useKeyWithClickEvents: the native dialog closes on Escape (onCancel)
     <dialog
       ref={ref}
+      aria-labelledby={titleId}
       onClose={onClose}
       onCancel={(e) => {
         e.preventDefault();
@@ -63,7 +65,9 @@ export function Dialog({
         <div className={cn("flex flex-col", side ? "h-full" : "max-h-[85dvh]")}>
           <div className="flex items-start justify-between gap-4 border-b border-line px-5 py-4">
             <div className="min-w-0">
-              <h2 className="text-base font-semibold text-ink">{title}</h2>
+              <h2 id={titleId} className="text-base font-semibold text-ink">
+                {title}
+              </h2>
               {description ? <p className="mt-0.5 text-sm text-muted">{description}</p> : null}
             </div>
             <button

@@ -323,8 +323,15 @@ export function PostEditor({
   };
 
   const conflict = autosave.conflict;
-  const resolveMine = () =>
-    conflict && autosave.resolveConflict(conflict.theirs.version, { ...conflict.mine });
+  // "Mine" is whatever the editor holds when the writer decides (typing may have gone on).
+  const current = () => ({
+    title: titleRef.current,
+    content: editorRef.current?.getJSON() ?? initial.content,
+  });
+  const resolveMine = () => {
+    if (!conflict) return;
+    autosave.resolveConflict(conflict.theirs.version, { ...conflict.mine, ...current() });
+  };
   const resolveTheirs = () => {
     if (!conflict) return;
     const theirs = conflict.theirs;
@@ -338,9 +345,13 @@ export function PostEditor({
   };
   const resolveMerge = () => {
     if (!conflict) return;
-    const merged = mergeDocuments(conflict.theirs.content, conflict.mine.content);
+    const mine = current();
+    const merged = mergeDocuments(conflict.theirs.content, mine.content);
     editorRef.current?.commands.setContent(merged as JSONContent, { emitUpdate: false });
-    autosave.resolveConflict(conflict.theirs.version, { title: conflict.mine.title, content: merged });
+    autosave.resolveConflict(conflict.theirs.version, {
+      title: mine.title || conflict.theirs.title,
+      content: merged,
+    });
   };
 
   const openPreview = async () => {
@@ -564,7 +575,8 @@ export function PostEditor({
       </Dialog>
       {conflict ? (
         <ConflictView
-          conflict={conflict}
+          mine={current()}
+          theirs={conflict.theirs}
           onKeepMine={resolveMine}
           onKeepTheirs={resolveTheirs}
           onMerge={resolveMerge}
