@@ -65,7 +65,16 @@ async function main(): Promise<void> {
       broker: (processCpuMs(broker.pid) - b0) / 1000,
     };
     const fsyncFloor = e2e.fsync;
+    const pc0 = process.cpuUsage();
+    const pb0 = processCpuMs(broker.pid);
+    const pt0 = performance.now();
     const produced = await batchedProduce(kafka);
+    const pc1 = process.cpuUsage(pc0);
+    const produceCpu = {
+      wall: (performance.now() - pt0) / 1000,
+      producer: (pc1.user + pc1.system) / 1e6,
+      broker: (processCpuMs(broker.pid) - pb0) / 1000,
+    };
 
     const lat = summarize(e2e.latencies);
     console.log(
@@ -90,6 +99,11 @@ async function main(): Promise<void> {
           `300 × 2 KB per send, 4 in flight, acks=-1`,
         ],
         ["batched produce", `${round((produced.perSecond * 2048) / 1e6)} MB/s`, ""],
+        [
+          "produce phase cpu (producer / broker)",
+          `${round(produceCpu.producer)} / ${round(produceCpu.broker)} s`,
+          `in ${round(produceCpu.wall)} s of wall time`,
+        ],
       ])}`,
     );
     const load = os
