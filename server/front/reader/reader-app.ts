@@ -227,7 +227,9 @@ export class ReaderApp {
     const isPage = post.type === "page";
     const [index, threads] = await Promise.all([
       this.deps.data.index(site),
-      isPage ? Promise.resolve([]) : this.deps.data.comments(site, toObjectId(post.id)),
+      isPage || !found.mayHaveComments
+        ? Promise.resolve([])
+        : this.deps.data.comments(site, toObjectId(post.id)),
     ]);
     const commenterIds = threads.flatMap((c) => [c.authorId, ...c.replies.map((r) => r.authorId)]);
     const people = await this.deps.data.authorsById([

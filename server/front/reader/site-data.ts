@@ -156,11 +156,14 @@ export class SiteData {
    * A published post or page by its slug or one of its earlier slugs (one round trip). `redirect`
    * is set when the slug asked for is an old one.
    */
-  async post(site: Site, slug: string): Promise<{ post: PostView; redirect: boolean } | null> {
-    const doc = await site.tdb.posts.findOne(
-      { $or: [{ slug }, { previousSlugs: slug }], ...published },
-      { projection: PAGE_PROJECTION },
-    );
+  async post(
+    site: Site,
+    slug: string,
+  ): Promise<{ post: PostView; redirect: boolean; mayHaveComments: boolean } | null> {
+    // The current slug first (unique index); an old slug only when that finds nothing.
+    const doc =
+      (await site.tdb.posts.findOne({ slug, ...published }, { projection: PAGE_PROJECTION })) ??
+      (await site.tdb.posts.findOne({ previousSlugs: slug, ...published }, { projection: PAGE_PROJECTION }));
     if (!doc) return null;
     return {
       redirect: doc.slug !== slug,
@@ -172,6 +175,8 @@ export class SiteData {
         version: doc.version ?? 1,
         wordCount: doc.wordCount ?? null,
       },
+      // Kept by the comments service; unknown on posts older than it, which must be read.
+      mayHaveComments: doc.metrics?.comments === undefined || doc.metrics.comments > 0,
     };
   }
 
