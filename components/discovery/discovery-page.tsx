@@ -132,14 +132,27 @@ export async function DiscoveryPage({ view, user }: { view: DiscoveryView; user:
 function Hero({ signedIn }: { signedIn: boolean }) {
   return (
     <section className="border-b border-line bg-[radial-gradient(ellipse_at_top_right,var(--color-accent-soft),transparent_55%)]">
-      <div className="mx-auto max-w-6xl px-4 pt-10 pb-10 sm:px-6 sm:pt-14 sm:pb-12">
+      <div
+        className={
+          signedIn
+            ? "mx-auto max-w-6xl px-4 pt-8 pb-7 sm:px-6 sm:pt-10 sm:pb-8"
+            : "mx-auto max-w-6xl px-4 pt-10 pb-10 sm:px-6 sm:pt-14 sm:pb-12"
+        }
+      >
         <p className="text-sm font-semibold tracking-wide text-accent uppercase">The Conduit network</p>
-        <h1 className="mt-3 max-w-3xl font-serif text-[2rem] leading-[1.1] font-semibold tracking-tight text-ink sm:text-5xl">
-          Stories from every blog, in one place.
+        <h1
+          className={
+            signedIn
+              ? "mt-2 font-serif text-3xl leading-tight font-semibold tracking-tight text-ink sm:text-4xl"
+              : "mt-3 max-w-3xl font-serif text-[2rem] leading-[1.1] font-semibold tracking-tight text-ink sm:text-5xl"
+          }
+        >
+          {signedIn ? "Discover what the network is writing" : "Stories from every blog, in one place."}
         </h1>
-        <p className="mt-4 max-w-2xl text-base leading-relaxed text-ink-soft sm:text-lg">
-          Independent writers publish on their own subdomains. Follow what the network is reading now, what
-          just came out, and the best of the week.
+        <p className="mt-3 max-w-2xl text-base leading-relaxed text-ink-soft sm:text-lg">
+          {signedIn
+            ? "What readers are on right now, what just came out, and the best of the week — from every blog on Conduit."
+            : "Independent writers publish on their own subdomains. Follow what the network is reading now, what just came out, and the best of the week."}
         </p>
         {signedIn ? null : (
           <div className="mt-7 flex flex-col gap-3 sm:flex-row">

@@ -65,6 +65,11 @@ export function UserMenu({
                 Audit log
               </Link>
             ) : null}
+            {user.platformAdmin ? (
+              <Link href="/admin/worker" className={item} onClick={() => setOpen(false)}>
+                Background worker
+              </Link>
+            ) : null}
             <button
               type="button"
               className={`${item} flex items-center gap-2`}
