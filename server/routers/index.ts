@@ -8,6 +8,7 @@ import { feedRouter } from "./feed";
 import { mediaRouter } from "./media";
 import { membersRouter } from "./members";
 import { postsRouter } from "./posts";
+import { readerRouter } from "./reader";
 import { pipelineRouter, searchRouter } from "./search";
 import { signalsRouter } from "./signals";
 import { tenantsRouter } from "./tenants";
@@ -26,6 +27,7 @@ export const appRouter = router({
   feed: feedRouter,
   comments: commentsRouter,
   signals: signalsRouter,
+  reader: readerRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { LogoField } from "@/components/media/logo-field";
+import { ReaderSettingsForm } from "@/components/reader/studio/reader-settings-form";
 import { DeleteBlog } from "@/components/studio/delete-blog";
 import { loadStudio } from "@/components/studio/load";
 import { PageHeader } from "@/components/studio/page-header";
@@ -24,6 +25,7 @@ export default async function StudioSettingsPage({ params }: { params: Promise<{
           canEdit={isOwner}
         />
         <LogoField canEdit={isOwner} />
+        {blog.status === "active" ? <ReaderSettingsForm canEdit={isOwner} /> : null}
         {isOwner ? <DeleteBlog slug={blog.slug} name={blog.name} /> : null}
       </div>
     </>
