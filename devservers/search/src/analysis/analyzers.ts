@@ -26,12 +26,16 @@ const ENGLISH_STOP_WORDS = new Set(
   ),
 );
 
+// Bound locally (imports are module getters in the transpiled code; this runs per token).
+const tokenize = standardTokenize;
+const lower = lowerCase;
+
 const standard: Analyzer = {
   name: "standard",
   analyze(text, sink, firstPosition = 0) {
     let pos = firstPosition;
-    standardTokenize(text, (s, e) => {
-      sink(lowerCase(text.slice(s, e)), pos++, s, e);
+    tokenize(text, (s, e) => {
+      sink(lower(text.slice(s, e)), pos++, s, e);
     });
     return pos;
   },

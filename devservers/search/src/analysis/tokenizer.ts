@@ -8,11 +8,16 @@ import { Wb, wordBreakClass } from "./char-classes";
  */
 export type Emit = (start: number, end: number) => void;
 
+// Bound locally: an imported function is read through a module getter on every call in the
+// transpiled code, and this one runs for every character indexed.
+const classOf = wordBreakClass;
 const AL = Wb.ALetter;
 const NU = Wb.Numeric;
 const KA = Wb.Katakana;
 const ENL = Wb.ExtendNumLet;
 const EXT = Wb.Extend;
+/** Word_Break classes of ASCII, looked up without the general classifier (most text is ASCII). */
+const ASCII = Uint8Array.from({ length: 128 }, (_, c) => wordBreakClass(c));
 
 function isAHLetterMid(c: Wb): boolean {
   return c === Wb.MidLetter || c === Wb.MidNumLet || c === Wb.SingleQuote;
@@ -36,9 +41,10 @@ export function standardTokenize(text: string, emit: Emit, maxTokenLength = 255)
   const width = (cp: number) => (cp > 0xffff ? 2 : 1);
   /** Skips Extend/Format/ZWJ characters from `at` (rule WB4). */
   const skipExtend = (at: number): number => {
+    if (at < n && text.charCodeAt(at) < 0x80) return at; // no ASCII character extends
     while (at < n) {
       const cp = cpAt(at);
-      if (wordBreakClass(cp) !== EXT) break;
+      if (classOf(cp) !== EXT) break;
       at += width(cp);
     }
     return at;
@@ -49,16 +55,18 @@ export function standardTokenize(text: string, emit: Emit, maxTokenLength = 255)
   };
 
   while (i < n) {
-    const cp = cpAt(i);
-    const cls = wordBreakClass(cp);
+    const c0 = text.charCodeAt(i);
+    const cp = c0 < 0x80 ? c0 : cpAt(i);
+    const cls: Wb = c0 < 0x80 ? ASCII[c0]! : classOf(cp);
     if (cls === AL || cls === NU || cls === KA || cls === ENL) {
       const start = i;
       let last: Wb = cls;
       let hasWordChar = cls !== ENL;
       i = skipExtend(i + width(cp));
       while (i < n) {
-        const ncp = cpAt(i);
-        const c = wordBreakClass(ncp);
+        const nc = text.charCodeAt(i);
+        const ncp = nc < 0x80 ? nc : cpAt(i);
+        const c: Wb = nc < 0x80 ? ASCII[nc]! : classOf(ncp);
         let join = false;
         if (c === AL) join = last === AL || last === NU || last === ENL;
         else if (c === NU) join = last === NU || last === AL || last === ENL;
@@ -69,7 +77,7 @@ export function standardTokenize(text: string, emit: Emit, maxTokenLength = 255)
           const after = skipExtend(i + width(ncp));
           if (after < n) {
             const acp = cpAt(after);
-            if (wordBreakClass(acp) === last) {
+            if (classOf(acp) === last) {
               i = skipExtend(after + width(acp));
               continue;
             }
@@ -93,7 +101,7 @@ export function standardTokenize(text: string, emit: Emit, maxTokenLength = 255)
       const start = i;
       i += width(cp);
       while (i < n) {
-        const c = wordBreakClass(cpAt(i));
+        const c = classOf(cpAt(i));
         if (c !== Wb.SouthEastAsian && c !== EXT) break;
         i += width(cpAt(i));
       }
@@ -104,7 +112,7 @@ export function standardTokenize(text: string, emit: Emit, maxTokenLength = 255)
       const start = i;
       i = skipExtend(i + width(cp));
       // Zero-width-joiner sequences (👩‍💻) are one emoji.
-      while (i < n && text.charCodeAt(i - 1) === 0x200d && wordBreakClass(cpAt(i)) === Wb.Emoji) {
+      while (i < n && text.charCodeAt(i - 1) === 0x200d && classOf(cpAt(i)) === Wb.Emoji) {
         i = skipExtend(i + width(cpAt(i)));
       }
       out(start, i);

@@ -6,6 +6,7 @@ import { RawJson } from "../json";
 import {
   FETCH_ALL,
   filterSource,
+  filterTopLevelRaw,
   isWholeSource,
   type SourceSpec,
   sourceSpecFromParams,
@@ -103,7 +104,8 @@ export function getResponse(
   };
   if (spec.fetch) {
     const text = raw.toString("utf8");
-    body._source = isWholeSource(spec) ? new RawJson(text) : filterSource(JSON.parse(text), spec);
+    const cut = isWholeSource(spec) ? text : filterTopLevelRaw(text, spec);
+    body._source = cut !== null ? new RawJson(cut) : filterSource(JSON.parse(text), spec);
   }
   return { found: true, body };
 }

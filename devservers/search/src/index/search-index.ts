@@ -14,6 +14,7 @@ import {
   readLog,
   syncDir,
 } from "../storage/doc-log";
+import { MemberKeys, sourceMembers } from "../storage/members";
 import { Segment } from "./segment";
 import { type FlatSettings, nestSettings, parseTimeValue } from "./settings";
 
@@ -53,6 +54,8 @@ export class SearchIndex {
   mapping: Mapping;
   settings: FlatSettings;
   segment = new Segment();
+  /** Names of the sources' top-level members, by id (see storage/members.ts). */
+  memberKeys = new MemberKeys();
   live = new Map<string, LiveDoc>();
   private tombstones = new Map<string, { version: number; at: number }>();
   private refreshWaiters: (() => void)[] = [];
@@ -131,6 +134,7 @@ export class SearchIndex {
     const tombstones = new Map<string, { version: number; at: number }>();
     // Replayed in log order: dynamic mappings and doc ids come out as when the writes happened.
     const segment = new Segment();
+    const memberKeys = new MemberKeys();
     const end = readLog(file, (rec, payload, start) => {
       if (rec.type === REC_META) {
         mapping = Mapping.parse(rec.meta.mappings);
@@ -155,7 +159,15 @@ export class SearchIndex {
         values = new Map();
       }
       live.set(rec.id, { seqNo: rec.seqNo, version: rec.version, pos: rec.pos, len: rec.len });
-      segment.addDoc(rec.id, values, mapping, rec.pos, rec.len, rec.seqNo);
+      segment.addDoc(
+        rec.id,
+        values,
+        mapping,
+        rec.pos,
+        rec.len,
+        rec.seqNo,
+        sourceMembers(payload.subarray(start), memberKeys),
+      );
       tombstones.delete(rec.id);
     });
     const log = new DocLog(file, end);
@@ -167,6 +179,7 @@ export class SearchIndex {
     segment.refresh();
     segment.compact();
     index.segment = segment;
+    index.memberKeys = memberKeys;
     return index;
   }
 
@@ -248,7 +261,15 @@ export class SearchIndex {
     this.liveBytes += recordSize(id, raw.length);
     this.live.set(id, doc);
     this.tombstones.delete(id);
-    this.segment.addDoc(id, parsed.values, this.mapping, doc.pos, doc.len, seqNo);
+    this.segment.addDoc(
+      id,
+      parsed.values,
+      this.mapping,
+      doc.pos,
+      doc.len,
+      seqNo,
+      sourceMembers(raw, this.memberKeys),
+    );
     this.scheduleRefresh();
     return { id, version, seqNo, result: current ? "updated" : "created", durable: this.log.durable() };
   }
@@ -296,9 +317,9 @@ export class SearchIndex {
     return this.log.read(doc.pos, doc.len);
   }
 
-  /** Reads a searchable document's source bytes. */
-  readSource(docId: number): Buffer {
-    return this.log.read(this.segment.sourcePos[docId]!, this.segment.sourceLen[docId]!);
+  /** Reads a searchable document's source bytes (or a part: `from`..`to` within it). */
+  readSource(docId: number, from = 0, to = this.segment.sourceLen[docId]!): Buffer {
+    return this.log.read(this.segment.sourcePos[docId]! + from, to - from);
   }
 
   get hasPending(): boolean {

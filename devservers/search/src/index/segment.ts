@@ -1,5 +1,6 @@
 import type { FieldDef } from "../mapping/field-def";
 import type { Mapping } from "../mapping/mapping";
+import type { Members } from "../storage/members";
 import { growFloat64, growInt32, growUint8 } from "./growable";
 import { KeywordFieldIndex } from "./keyword-field";
 import { NumericFieldIndex } from "./numeric-field";
@@ -28,6 +29,8 @@ export class Segment {
   sourceLen = new Int32Array(16);
   /** The sequence number of the write each document came from (delete-by-query checks it). */
   seqNos = new Float64Array(16);
+  /** Top-level members of each source (see storage/members.ts). */
+  members: (Members | undefined)[] = [];
   /** External id → visible doc id. */
   idToDoc = new Map<string, number>();
   /** External id → latest doc id, visible or not. */
@@ -52,9 +55,11 @@ export class Segment {
     pos: number,
     len: number,
     seqNo: number,
+    members?: Members,
   ): number {
     const doc = this.maxDoc++;
     this.ids[doc] = id;
+    this.members[doc] = members;
     this.deleted = growUint8(this.deleted, doc + 1);
     this.sourcePos = growFloat64(this.sourcePos, doc + 1);
     this.sourceLen = growInt32(this.sourceLen, doc + 1);
@@ -170,6 +175,7 @@ export class Segment {
     let n = 0;
     for (let d = 0; d < this.maxDoc; d++) map[d] = this.deleted[d] ? -1 : n++;
     const ids: string[] = [];
+    const members: (Members | undefined)[] = [];
     const pos = new Float64Array(Math.max(16, n));
     const len = new Int32Array(Math.max(16, n));
     const seqNos = new Float64Array(Math.max(16, n));
@@ -177,6 +183,7 @@ export class Segment {
       const nd = map[d]!;
       if (nd < 0) continue;
       ids[nd] = this.ids[d]!;
+      members[nd] = this.members[d];
       pos[nd] = this.sourcePos[d]!;
       len[nd] = this.sourceLen[d]!;
       seqNos[nd] = this.seqNos[d]!;
@@ -186,6 +193,7 @@ export class Segment {
     for (const f of this.numeric.values()) f.compact(map, n);
     for (const f of this.vector.values()) f.compact(map, n);
     this.ids = ids;
+    this.members = members;
     this.sourcePos = pos;
     this.sourceLen = len;
     this.seqNos = seqNos;

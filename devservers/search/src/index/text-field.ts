@@ -2,6 +2,11 @@ import type { Analyzer } from "../analysis/analyzers";
 import { type DocMap, growInt32, growUint8 } from "./growable";
 import { intToByte4 } from "./small-float";
 
+// Imported functions are read through module getters once per call in the transpiled code; the
+// indexing loop calls these millions of times, so they are bound locally.
+const grow = growInt32;
+const encodeNorm = intToByte4;
+
 /** The postings of one term: doc ids ascending, the term's frequency and positions in each. */
 export class TermPostings {
   docs = new Int32Array(2);
@@ -9,15 +14,24 @@ export class TermPostings {
   positions = new Int32Array(4);
   n = 0;
   posN = 0;
+  /** The document being added (its entry is the last one). */
+  lastDoc = -1;
 
-  add(doc: number, positions: number[]): void {
-    this.docs = growInt32(this.docs, this.n + 1);
-    this.freqs = growInt32(this.freqs, this.n + 1);
-    this.docs[this.n] = doc;
-    this.freqs[this.n] = positions.length;
-    this.n++;
-    this.positions = growInt32(this.positions, this.posN + positions.length);
-    for (const p of positions) this.positions[this.posN++] = p;
+  /** Records one occurrence; documents must come in ascending order, positions ascending within one. */
+  occurrence(doc: number, position: number): void {
+    if (doc !== this.lastDoc) {
+      if (this.n === this.docs.length) {
+        this.docs = grow(this.docs, this.n + 1);
+        this.freqs = grow(this.freqs, this.n + 1);
+      }
+      this.docs[this.n] = doc;
+      this.freqs[this.n] = 0;
+      this.n++;
+      this.lastDoc = doc;
+    }
+    this.freqs[this.n - 1]!++;
+    if (this.posN === this.positions.length) this.positions = grow(this.positions, this.posN + 1);
+    this.positions[this.posN++] = position;
   }
 }
 
@@ -39,40 +53,29 @@ export class TextFieldIndex {
   sumTotalTermFreq = 0;
 
   add(doc: number, values: string[], analyzer: Analyzer, positionGap: number): void {
-    const byTerm = new Map<string, number[]>();
+    const terms = this.terms;
     let pos = 0;
     let length = 0;
+    const sink = (term: string, position: number) => {
+      let p = terms.get(term);
+      if (!p) {
+        p = new TermPostings();
+        terms.set(term, p);
+      }
+      p.occurrence(doc, position);
+      length++;
+    };
     for (let v = 0; v < values.length; v++) {
-      if (v > 0) pos += positionGap;
-      pos = analyzer.analyze(
-        values[v]!,
-        (term, position) => {
-          let list = byTerm.get(term);
-          if (!list) {
-            list = [];
-            byTerm.set(term, list);
-          }
-          list.push(position);
-          length++;
-        },
-        pos,
-      );
       // The next value's first token lands at last position + gap + 1, as in Lucene.
+      if (v > 0) pos += positionGap;
+      pos = analyzer.analyze(values[v]!, sink, pos);
     }
     this.present = growUint8(this.present, doc + 1);
     this.present[doc] = 1;
     if (length === 0) return;
-    for (const [term, positions] of byTerm) {
-      let p = this.terms.get(term);
-      if (!p) {
-        p = new TermPostings();
-        this.terms.set(term, p);
-      }
-      p.add(doc, positions);
-    }
     this.norms = growUint8(this.norms, doc + 1);
-    this.lengths = growInt32(this.lengths, doc + 1);
-    this.norms[doc] = intToByte4(length);
+    this.lengths = grow(this.lengths, doc + 1);
+    this.norms[doc] = encodeNorm(length);
     this.lengths[doc] = length;
   }
 
@@ -115,6 +118,7 @@ export class TextFieldIndex {
       }
       p.n = w;
       p.posN = pw;
+      p.lastDoc = w > 0 ? p.docs[w - 1]! : -1;
       if (w === 0) this.terms.delete(term);
     }
     const norms = new Uint8Array(Math.max(16, newMaxDoc));

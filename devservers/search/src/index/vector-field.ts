@@ -1,13 +1,17 @@
 import type { Similarity } from "../mapping/field-def";
 import { type DocMap, growFloat32, growUint8 } from "./growable";
+import { SimdVectors } from "./simd";
 
 /**
- * A `dense_vector` field: every document's vector in one contiguous Float32Array (`dims` floats
- * per doc id), so a brute-force scan is one tight loop over memory. Cosine vectors are stored
- * normalized (as Elasticsearch does), which turns cosine into a dot product at query time.
+ * A `dense_vector` field: every document's vector in one contiguous block (`dims` floats per doc
+ * id) — in WebAssembly memory when the SIMD kernels apply (dims a multiple of 4), so a kNN scan
+ * is one vectorized pass over memory. Cosine vectors are stored normalized (as Elasticsearch
+ * does), which turns cosine into a dot product at query time.
  */
 export class VectorFieldIndex {
-  data: Float32Array<ArrayBuffer>;
+  /** The vectors, `dims` floats per doc id. */
+  data: Float32Array;
+  readonly simd: SimdVectors | null;
   has = new Uint8Array(16);
   docCount = 0;
 
@@ -15,11 +19,21 @@ export class VectorFieldIndex {
     readonly dims: number,
     readonly similarity: Similarity,
   ) {
-    this.data = new Float32Array(dims * 16);
+    this.simd = SimdVectors.create(dims);
+    this.data = this.simd ? this.simd.data : new Float32Array(dims * 16);
+  }
+
+  private reserve(docs: number): void {
+    if (this.simd) {
+      this.simd.ensure(docs);
+      this.data = this.simd.data;
+    } else {
+      this.data = growFloat32(this.data as Float32Array<ArrayBuffer>, docs * this.dims);
+    }
   }
 
   add(doc: number, vector: Float32Array): void {
-    this.data = growFloat32(this.data, (doc + 1) * this.dims);
+    this.reserve(doc + 1);
     this.has = growUint8(this.has, doc + 1);
     const base = doc * this.dims;
     if (this.similarity === "cosine") {
@@ -41,16 +55,15 @@ export class VectorFieldIndex {
     if (doc < this.has.length && this.has[doc]) this.docCount--;
   }
 
+  /** Moves vectors down to their new doc ids (new ids are never above old ones). */
   compact(map: DocMap, newMaxDoc: number): void {
-    const data = new Float32Array(Math.max(16, newMaxDoc) * this.dims);
     const has = new Uint8Array(Math.max(16, newMaxDoc));
     for (let old = 0; old < map.length; old++) {
       const nd = map[old]!;
       if (nd < 0 || old >= this.has.length || !this.has[old]) continue;
-      data.set(this.data.subarray(old * this.dims, (old + 1) * this.dims), nd * this.dims);
+      if (nd !== old) this.data.copyWithin(nd * this.dims, old * this.dims, (old + 1) * this.dims);
       has[nd] = 1;
     }
-    this.data = data;
     this.has = has;
   }
 }

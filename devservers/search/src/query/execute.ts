@@ -6,6 +6,8 @@ import type { FieldDef } from "../mapping/field-def";
 import type { Query } from "./ast";
 
 const f = Math.fround;
+// Bound locally: imported functions are module getters in the transpiled code (hot loops).
+const score = bm25Score;
 
 /** Matching documents (1 per doc id) and their scores (floats, as Lucene computes them). */
 export interface Scored {
@@ -85,7 +87,7 @@ export class Executor {
           const d = p.docs[i]!;
           if (d >= this.n) break;
           if (del[d]) continue;
-          sum[d] = sum[d]! + bm25Score(scorer, p.freqs[i]!, norms[d]!);
+          sum[d] = sum[d]! + score(scorer, p.freqs[i]!, norms[d]!);
           count[d] = count[d]! + 1;
         }
         return;
@@ -161,7 +163,7 @@ export class Executor {
       if (all && !del[d]) {
         const freq = countPhrase(lists, idx, pos, q.positions);
         if (freq > 0) {
-          sum[d] = sum[d]! + bm25Score(scorer, freq, field.norms[d]!);
+          sum[d] = sum[d]! + score(scorer, freq, field.norms[d]!);
           count[d] = count[d]! + 1;
         }
       }

@@ -1,5 +1,6 @@
 import { badRequest, unsupported, xContentError } from "../errors";
 import type { Segment } from "../index/segment";
+import { BATCH } from "../index/simd";
 import type { Similarity } from "../mapping/field-def";
 import type { Query } from "../query/ast";
 import type { Executor } from "../query/execute";
@@ -161,33 +162,59 @@ export function runKnn(spec: KnnSpec, seg: Segment, ctx: QueryContext, exec: Exe
   const heapDocs = new Int32Array(k);
   const heapScores = new Float64Array(k);
   let size = 0;
-  const data = field.data;
   const has = field.has;
   const del = seg.deleted;
-  const n = seg.visibleMaxDoc;
+  const n = Math.min(seg.visibleMaxDoc, has.length);
   const l2 = similarity === "l2_norm";
-  for (let d = 0; d < n; d++) {
-    if (!has[d] || del[d] || (filterBits && !filterBits[d])) continue;
-    const base = d * dims!;
-    let raw: number;
-    if (l2) {
-      let s = 0;
-      for (let i = 0; i < dims!; i++) {
-        const diff = q[i]! - data[base + i]!;
-        s += diff * diff;
-      }
-      raw = Math.fround(s);
-    } else {
-      raw = Math.fround(dot(q, data, base, dims!));
-    }
-    const score = Math.fround(toScore(similarity, raw));
-    if (score < minScore) continue;
+  const eligible = (d: number) =>
+    has[d] === 1 && del[d] === 0 && (filterBits === null || filterBits[d] === 1);
+  const consider = (d: number, raw: number) => {
+    const score = Math.fround(toScore(similarity, Math.fround(raw)));
+    if (score < minScore) return;
     if (size < k) {
       heapPush(heapDocs, heapScores, size++, d, score);
     } else if (better(score, d, heapScores[0]!, heapDocs[0]!)) {
       heapDocs[0] = d;
       heapScores[0] = score;
       siftDown(heapDocs, heapScores, size);
+    }
+  };
+  const simd = field.simd;
+  if (simd) {
+    // Filter first, then one SIMD pass per run of candidates (per block when most qualify).
+    simd.setQuery(q);
+    let count = 0;
+    for (let d = 0; d < n; d++) if (eligible(d)) count++;
+    const dense = count * 4 > n;
+    let d = 0;
+    while (d < n) {
+      if (!dense && !eligible(d)) {
+        d++;
+        continue;
+      }
+      const limit = Math.min(n, d + BATCH);
+      let end = d + 1;
+      if (dense) end = limit;
+      else while (end < limit && eligible(end)) end++;
+      const out = simd.compute(d, end - d, l2);
+      for (let j = d; j < end; j++) if (!dense || eligible(j)) consider(j, out[j - d]!);
+      d = end;
+    }
+  } else {
+    const data = field.data;
+    for (let d = 0; d < n; d++) {
+      if (!eligible(d)) continue;
+      const base = d * dims!;
+      if (l2) {
+        let sq = 0;
+        for (let i = 0; i < dims!; i++) {
+          const diff = q[i]! - data[base + i]!;
+          sq += diff * diff;
+        }
+        consider(d, sq);
+      } else {
+        consider(d, dot(q, data, base, dims!));
+      }
     }
   }
   const order = Array.from({ length: size }, (_, i) => i).sort(

@@ -276,8 +276,19 @@ export function search(indices: SearchIndex[], req: SearchRequest): Record<strin
     } catch (err) {
       asShardFailure(err, index);
     }
-    const defs = req.sort.map((s) => index.mapping.fields.get(s.field));
     const { match, score } = result;
+    if (sortByScore && !afterKey) {
+      // The common case: only the best `from + size` of this index become hit objects.
+      const top = topByScore(match, score, windowEnd);
+      total += top.total;
+      if (top.max > maxScore) maxScore = top.max;
+      for (let i = 0; i < top.docs.length; i++) {
+        const s = top.scores[i]!;
+        hits.push({ index, ctx, q: result.q, doc: top.docs[i]!, score: s, sortKey: [s] });
+      }
+      continue;
+    }
+    const defs = req.sort.map((s) => index.mapping.fields.get(s.field));
     for (let d = 0; d < match.length; d++) {
       if (!match[d]) continue;
       const s = score[d]!;
@@ -319,6 +330,58 @@ function totalOf(total: number, req: SearchRequest): unknown {
   if (req.trackTotalHits === true || req.trackTotalHits === -1 || total <= req.trackTotalHits)
     return { value: total, relation: "eq" };
   return { value: req.trackTotalHits, relation: "gte" };
+}
+
+/**
+ * The `k` best matches by score (ties: lower doc id first), the number of matches and the best
+ * score, in one pass with a heap on typed arrays.
+ */
+function topByScore(
+  match: Uint8Array,
+  score: Float64Array,
+  k: number,
+): { docs: Int32Array; scores: Float64Array; total: number; max: number } {
+  const hd = new Int32Array(Math.max(k, 0));
+  const hs = new Float64Array(Math.max(k, 0));
+  let size = 0;
+  let total = 0;
+  let max = Number.NEGATIVE_INFINITY;
+  // The root is the worst kept: lowest score, then highest doc id.
+  const worse = (s1: number, d1: number, s2: number, d2: number) => s1 < s2 || (s1 === s2 && d1 > d2);
+  for (let d = 0; d < match.length; d++) {
+    if (!match[d]) continue;
+    total++;
+    const s = score[d]!;
+    if (s > max) max = s;
+    if (k === 0) continue;
+    if (size < k) {
+      let i = size++;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (!worse(s, d, hs[p]!, hd[p]!)) break;
+        hs[i] = hs[p]!;
+        hd[i] = hd[p]!;
+        i = p;
+      }
+      hs[i] = s;
+      hd[i] = d;
+    } else if (worse(hs[0]!, hd[0]!, s, d)) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= size) break;
+        const r = l + 1;
+        const c = r < size && worse(hs[r]!, hd[r]!, hs[l]!, hd[l]!) ? r : l;
+        if (!worse(hs[c]!, hd[c]!, s, d)) break;
+        hs[i] = hs[c]!;
+        hd[i] = hd[c]!;
+        i = c;
+      }
+      hs[i] = s;
+      hd[i] = d;
+    }
+  }
+  return { docs: hd.subarray(0, size), scores: hs.subarray(0, size), total, max };
 }
 
 /** The first `n` items in order, without sorting everything when `n` is small. */
@@ -376,7 +439,9 @@ function fetchHit(
   hit._score = needScores ? shortFloat(h.score) : null;
   const needParsed = !isWholeSource(req.source) || req.highlight !== undefined;
   let parsed: Record<string, unknown> | undefined;
-  if (req.source.fetch || req.highlight) {
+  const picked = !req.highlight && req.source.fetch ? pickMembers(index, doc, req.source) : null;
+  if (picked !== null) hit._source = new RawJson(picked);
+  else if (req.source.fetch || req.highlight) {
     const raw = index.readSource(doc).toString("utf8");
     if (needParsed) parsed = JSON.parse(raw) as Record<string, unknown>;
     if (req.source.fetch)
@@ -401,6 +466,43 @@ function fetchHit(
     );
   }
   return hit;
+}
+
+/**
+ * A filtered source from the member offsets recorded at index time, when every pattern names a
+ * top-level field: only the kept members' bytes are read and decoded. Null otherwise.
+ */
+function pickMembers(index: SearchIndex, doc: number, spec: SourceSpec): string | null {
+  if (isWholeSource(spec)) return null;
+  const simple = (p: string) => !p.includes(".") && !p.includes("*");
+  if (!spec.includes.every(simple) || !spec.excludes.every(simple)) return null;
+  const members = index.segment.members[doc];
+  if (!members) return null;
+  const names = index.memberKeys.names;
+  const { spans, texts } = members;
+  const kept: number[] = [];
+  let allInMemory = true;
+  for (let j = 0, m = 0; j < spans.length; j += 3, m++) {
+    const name = names[spans[j]!]!;
+    if ((spec.includes.length === 0 || spec.includes.includes(name)) && !spec.excludes.includes(name)) {
+      kept.push(m);
+      if (texts[m] === null) allInMemory = false;
+    }
+  }
+  if (kept.length === 0) return "{}";
+  if (allInMemory) return `{${kept.map((m) => texts[m]).join(",")}}`;
+  // One read of the span holding the kept members (a read costs more than the bytes it copies).
+  let from = Number.POSITIVE_INFINITY;
+  let to = 0;
+  for (const m of kept) {
+    from = Math.min(from, spans[m * 3 + 1]!);
+    to = Math.max(to, spans[m * 3 + 2]!);
+  }
+  const buf = index.readSource(doc, from, to);
+  const pieces = kept.map(
+    (m) => texts[m] ?? buf.toString("utf8", spans[m * 3 + 1]! - from, spans[m * 3 + 2]! - from),
+  );
+  return `{${pieces.join(",")}}`;
 }
 
 /** `require_field_match: false`: the query's terms on any field are looked for in this one. */

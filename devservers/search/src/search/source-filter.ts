@@ -92,3 +92,80 @@ export function filterSource(source: Record<string, unknown>, spec: SourceSpec):
 
   return walk(source, "", false);
 }
+
+/** Top-level members of a JSON object's text: key and the text span of `"key": value`. */
+export function topLevelMembers(json: string): { key: string; start: number; end: number }[] | null {
+  const n = json.length;
+  let i = 0;
+  const ws = () => {
+    while (i < n) {
+      const c = json.charCodeAt(i);
+      if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+      i++;
+    }
+  };
+  const skipString = () => {
+    i++; // opening quote
+    while (i < n) {
+      const c = json.charCodeAt(i);
+      if (c === 0x5c) i += 2;
+      else if (c === 0x22) {
+        i++;
+        return;
+      } else i++;
+    }
+  };
+  ws();
+  if (json[i] !== "{") return null;
+  i++;
+  const out: { key: string; start: number; end: number }[] = [];
+  for (;;) {
+    ws();
+    if (json[i] === "}") return out;
+    if (json[i] !== '"') return null;
+    const start = i;
+    skipString();
+    const rawKey = json.slice(start + 1, i - 1);
+    const key = rawKey.includes("\\") ? (JSON.parse(`"${rawKey}"`) as string) : rawKey;
+    ws();
+    if (json[i] !== ":") return null;
+    i++;
+    ws();
+    let depth = 0;
+    while (i < n) {
+      const c = json.charCodeAt(i);
+      if (c === 0x22) {
+        skipString();
+        continue;
+      }
+      if (c === 0x7b || c === 0x5b) depth++;
+      else if (c === 0x7d || c === 0x5d) {
+        if (depth === 0) break;
+        depth--;
+      } else if (c === 0x2c && depth === 0) break;
+      i++;
+    }
+    let end = i;
+    while (end > start && /\s/.test(json[end - 1]!)) end--;
+    out.push({ key, start, end });
+    ws();
+    if (json[i] === ",") i++;
+    else if (json[i] !== "}") return null;
+  }
+}
+
+/**
+ * Filters a source's text without parsing it, when every pattern names a top-level field (the
+ * usual `_source: ["title", "slug"]` or `excludes: ["embedding"]`): the kept members' text is
+ * copied as is. Null when the spec needs the general filter.
+ */
+export function filterTopLevelRaw(json: string, spec: SourceSpec): string | null {
+  const simple = (p: string) => !p.includes(".") && !p.includes("*");
+  if (!spec.includes.every(simple) || !spec.excludes.every(simple)) return null;
+  const members = topLevelMembers(json);
+  if (!members) return null;
+  const inc = new Set(spec.includes);
+  const exc = new Set(spec.excludes);
+  const kept = members.filter((m) => (inc.size === 0 || inc.has(m.key)) && !exc.has(m.key));
+  return `{${kept.map((m) => json.slice(m.start, m.end)).join(",")}}`;
+}
