@@ -62,7 +62,7 @@ type Outgoing = { topic: string; key: string | null; value: string | null; heade
  */
 export async function startIngestionService(opts: IngestionServiceOptions): Promise<IngestionService> {
   const { kafka, names, log } = opts;
-  const batchSize = opts.batchSize ?? 16;
+  const batchSize = opts.batchSize ?? 8;
   await ensurePipelineTopics(kafka, names);
   await loadEmbeddingModel();
 
@@ -71,9 +71,11 @@ export async function startIngestionService(opts: IngestionServiceOptions): Prom
   const consumer = kafka.consumer({
     groupId: names.ingestionGroup,
     maxWaitTimeInMs: opts.maxWaitMs ?? 100,
-    sessionTimeout: 10_000,
+    // kafkajs heartbeats between chunks only; a chunk's embedding on a busy machine must not cost
+    // the member its partitions (a rebalance redelivers the chunk, which then takes as long again).
+    sessionTimeout: 30_000,
     heartbeatInterval: 1_000,
-    rebalanceTimeout: 10_000,
+    rebalanceTimeout: 30_000,
   });
   await consumer.connect();
   await consumer.subscribe({ topic: names.tasksTopic, fromBeginning: true });
@@ -83,7 +85,9 @@ export async function startIngestionService(opts: IngestionServiceOptions): Prom
 
   const handleChunk = async (payload: EachBatchPayload, messages: KafkaMessage[]) => {
     const { batch } = payload;
-    const out: Outgoing[] = [];
+    // Outgoing messages keep the order of the tasks they answer (a tombstone after a task of the
+    // same post must reach the results topic after that task's result).
+    const slots: (Outgoing | IngestionTask)[] = [];
     const tasks: { message: KafkaMessage; task: IngestionTask }[] = [];
 
     for (const message of messages) {
@@ -96,7 +100,7 @@ export async function startIngestionService(opts: IngestionServiceOptions): Prom
           const v = headerString(message.headers?.[name]);
           if (v !== undefined) headers[name] = v;
         }
-        out.push({ topic: names.resultsTopic, key, value: null, headers });
+        slots.push({ topic: names.resultsTopic, key, value: null, headers });
         continue;
       }
       let task: IngestionTask;
@@ -104,10 +108,11 @@ export async function startIngestionService(opts: IngestionServiceOptions): Prom
         task = ingestionTaskSchema.parse(JSON.parse(message.value.toString("utf8")));
         if (key !== `${task.tenantId}:${task.postId}`) throw new Error(`key ${key} does not match the task`);
       } catch (error) {
-        out.push(deadLetter(names, batch.partition, message, error));
+        slots.push(deadLetter(names, batch.partition, message, error));
         continue;
       }
       tasks.push({ message, task });
+      slots.push(task);
     }
 
     // Newest version per post wins; an older version later in the same chunk is superseded.
@@ -123,18 +128,23 @@ export async function startIngestionService(opts: IngestionServiceOptions): Prom
     });
     stats.skippedDuplicates += tasks.length - newest.size;
 
+    const answers = new Map<IngestionTask, Outgoing>();
     for (const e of await enrichSafely(todo)) {
       if (e.ok) {
-        out.push({
+        answers.set(e.task, {
           topic: names.resultsTopic,
           key: `${e.result.tenantId}:${e.result.postId}`,
           value: JSON.stringify(e.result),
         });
       } else {
         const original = tasks.find((t) => t.task === e.task)?.message;
-        if (original) out.push(deadLetter(names, batch.partition, original, new Error(e.error)));
+        if (original) answers.set(e.task, deadLetter(names, batch.partition, original, new Error(e.error)));
       }
     }
+    // Superseded and duplicate tasks have no answer and drop out here.
+    const out = slots.flatMap((s) =>
+      "topic" in s ? [s] : answers.has(s) ? [answers.get(s) as Outgoing] : [],
+    );
 
     if (out.length > 0) {
       const byTopic = new Map<string, Outgoing[]>();

@@ -12,7 +12,7 @@ import { summarize } from "./summary";
  * dead-letters it) without failing the others.
  */
 export type Enrichment =
-  | { ok: true; result: IngestionResult }
+  | { ok: true; task: IngestionTask; result: IngestionResult }
   | { ok: false; task: IngestionTask; error: string };
 
 export async function enrichBatch(tasks: IngestionTask[]): Promise<Enrichment[]> {
@@ -53,6 +53,7 @@ export async function enrichBatch(tasks: IngestionTask[]): Promise<Enrichment[]>
     at += a.chunks.length;
     out.push({
       ok: true,
+      task: a.task,
       result: {
         schema: RESULT_SCHEMA,
         tenantId: a.task.tenantId,

@@ -20,7 +20,7 @@ const doc = (...paragraphs: string[]) => ({
   content: paragraphs.map((p) => ({ type: "paragraph", content: [{ type: "text", text: p }] })),
 });
 
-describe("content pipeline end to end (embedded Mongo, Kafka, search)", () => {
+describe("content pipeline end to end (embedded Mongo, Kafka, search)", { timeout: 300_000 }, () => {
   const names = uniqueNames();
   let kafka: Awaited<ReturnType<typeof testKafka>>;
   let search: Awaited<ReturnType<typeof testSearch>>;

@@ -245,9 +245,9 @@ export async function startResultConsumer(
   const consumer = deps.kafka.consumer({
     groupId: deps.names.enrichmentGroup,
     maxWaitTimeInMs: deps.maxWaitMs ?? 100,
-    sessionTimeout: 10_000,
+    sessionTimeout: 20_000,
     heartbeatInterval: 1_000,
-    rebalanceTimeout: 10_000,
+    rebalanceTimeout: 20_000,
   });
   await consumer.connect();
   await consumer.subscribe({ topic: deps.names.resultsTopic, fromBeginning: true });

@@ -11,7 +11,7 @@ import { type PipelineNames, pipelineNames } from "./names";
  * provides one, else one embedded broker for this file) and names no other test uses.
  */
 export async function testKafka(): Promise<{ brokers: string; kafka: Kafka; stop(): Promise<void> }> {
-  const provided = (inject as (key: string) => unknown)("kafkaBrokers") as string | undefined;
+  const provided = inject("kafkaBrokers");
   if (provided) {
     return {
       brokers: provided,
@@ -26,7 +26,7 @@ export async function testKafka(): Promise<{ brokers: string; kafka: Kafka; stop
 
 /** The run's search server (global setup), or one embedded server for this file. */
 export async function testSearch(): Promise<{ url: string; stop(): Promise<void> }> {
-  const provided = (inject as (key: string) => unknown)("searchUrl") as string | undefined;
+  const provided = inject("searchUrl");
   if (provided) return { url: provided, stop: async () => {} };
   const running = await startSearch({ port: 0, quiet: true });
   return { url: running.url, stop: () => running.stop() };
@@ -70,7 +70,7 @@ export async function collect(
 /** Polls `check` until it returns a truthy value. */
 export async function eventually<T>(
   check: () => Promise<T | null | undefined | false>,
-  timeoutMs = 60_000,
+  timeoutMs = 240_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
