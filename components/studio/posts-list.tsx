@@ -16,6 +16,8 @@ import { Input } from "../ui/field";
 import { Spinner } from "../ui/spinner";
 import { StatusMessage } from "../ui/status";
 import { NewPostButton } from "./new-post-button";
+import { PipelineChips } from "../pipeline/pipeline-chips";
+import { usePipelineStates } from "../pipeline/use-pipeline-states";
 import { PostStatusBadge } from "./post-status";
 
 type Counts = Record<PostStatus, number>;
@@ -79,6 +81,8 @@ export function PostsList({
     staleTime: 0,
   });
   const items = list.data?.items ?? [];
+  // Pipeline chips (pipeline issue) for posts on the network (published), live while in flight.
+  const pipeline = usePipelineStates(items.filter((p) => p.status === "published").map((p) => p.id));
   const counts = list.data?.counts ?? initial.counts;
   const total = counts.draft + counts.scheduled + counts.published + counts.archived;
   // Views, likes and comments per row (reader issue).
@@ -329,6 +333,11 @@ export function PostsList({
                       <span className="hidden sm:inline"> · {post.tags.map((t) => `#${t}`).join(" ")}</span>
                     ) : null}
                   </span>
+                  {pipeline.get(post.id) ? (
+                    <span className="mt-1.5 block">
+                      <PipelineChips state={pipeline.get(post.id)!} compact />
+                    </span>
+                  ) : null}
                 </Link>
                 <PostSignals counts={signals[post.id]} />
                 <PostStatusBadge status={post.status} />
