@@ -50,6 +50,9 @@ const CODES = {
   Location15998: 15998,
   Location40323: 40323,
   NotImplemented: 238,
+  UnsupportedFormat: 12,
+  IncompatibleCollationVersion: 161,
+  MergeStageNoMatchingDocument: 13113,
   InvalidIndexSpecificationOption: 197,
 } as const;
 
@@ -65,7 +68,9 @@ export function mongoError(codeName: CodeName, message: string, extra?: Record<s
 export function toServerError(err: unknown): MongoServerError {
   if (err instanceof MongoServerError) return err;
   const msg = err instanceof Error ? err.message : String(err);
-  let m = /unknown query operator (\$\w+)/.exec(msg);
+  let m = /Use of undefined variable: (\S+)/.exec(msg);
+  if (m) return mongoError("Location17276", `Use of undefined variable: ${m[1]}`);
+  m = /unknown query operator (\$\w+)/.exec(msg);
   if (m) return mongoError("BadValue", `unknown operator: ${m[1]}`);
   m = /unregistered pipeline operator (\$\w+)/.exec(msg);
   if (m) return mongoError("Location40324", `Unrecognized pipeline stage name: '${m[1]}'`);

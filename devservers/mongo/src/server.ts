@@ -1,9 +1,11 @@
 import net from "node:net";
 import type { Document } from "bson";
 import { helloReply } from "./commands/admin";
+import { writesResults } from "./commands/aggregate-output";
 import type { CommandContext } from "./commands/context";
 import { CursorStore } from "./commands/cursor-store";
 import { COMMANDS, WRITE_COMMANDS } from "./commands/registry";
+import { SessionCache } from "./commands/sessions";
 import { refuseUnsupportedOptions } from "./commands/validate";
 import { mongoError, toServerError } from "./errors";
 import type { StorageEngine } from "./storage/engine";
@@ -23,6 +25,7 @@ export class WireServer {
   readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
   private readonly cursors = new CursorStore();
+  private readonly sessions = new SessionCache();
   private nextConnectionId = 1;
   private nextRequestId = 1;
 
@@ -148,23 +151,32 @@ export class WireServer {
     if (typeof db !== "string" || db.length === 0) {
       return mongoError("InvalidNamespace", "Invalid database name: ''").toReply();
     }
+    if (command.lsid !== undefined) this.sessions.touch(command.lsid);
     const ctx: CommandContext = {
       engine: this.opts.engine,
       cursors: this.cursors,
       connectionId,
       db,
       connectionCount: () => this.sockets.size,
+      sessions: this.sessions,
       insertBytes,
       exactBytes,
     };
     let reply: Document | Promise<Document>;
     try {
+      // A standalone mongod has no transactions (nor retryable writes, which drivers then skip).
+      if (command.txnNumber !== undefined) {
+        throw mongoError(
+          "IllegalOperation",
+          "Transaction numbers are only allowed on a replica set member or mongos",
+        );
+      }
       refuseUnsupportedOptions(command);
       reply = handler(command, ctx);
     } catch (err) {
       reply = toServerError(err).toReply();
     }
-    const write = WRITE_COMMANDS.has(name);
+    const write = WRITE_COMMANDS.has(name) || (name === "aggregate" && writesResults(command));
     if (!write && !(reply instanceof Promise)) return reply;
     return (async () => {
       let out: Document;

@@ -1,11 +1,13 @@
 import { Long } from "bson";
+import { mongoError } from "../errors";
 import { queryExecutorMetrics } from "../query/metrics";
 import type { CommandHandler, Doc } from "./context";
 
 const startedAt = Date.now();
 
 /**
- * The handshake answer. No `logicalSessionTimeoutMinutes` (drivers then send no sessions) and no
+ * The handshake answer. `logicalSessionTimeoutMinutes`: sessions, as on a standalone mongod
+ * (drivers send an `lsid`; transactions and retryable writes stay replica-set only). No
  * `topologyVersion` (drivers then poll with plain hello instead of the streaming exhaust protocol).
  */
 export function helloReply(connectionId: number, legacy: boolean): Doc {
@@ -16,6 +18,7 @@ export function helloReply(connectionId: number, legacy: boolean): Doc {
     maxMessageSizeBytes: 48000000,
     maxWriteBatchSize: 100000,
     localTime: new Date(),
+    logicalSessionTimeoutMinutes: 30,
     connectionId,
     minWireVersion: 0,
     maxWireVersion: 21,
@@ -75,7 +78,18 @@ export const serverStatus: CommandHandler = (_cmd, ctx) => {
   };
 };
 
-export const endSessions: CommandHandler = () => ({ ok: 1 });
+/** `commitTransaction`/`abortTransaction` on a standalone: there are no transactions to end. */
+export const noTransactions: CommandHandler = () => {
+  throw mongoError(
+    "IllegalOperation",
+    "Transaction numbers are only allowed on a replica set member or mongos",
+  );
+};
+
+export const endSessions: CommandHandler = (cmd, ctx) => {
+  if (Array.isArray(cmd.endSessions)) ctx.sessions?.end(cmd.endSessions);
+  return { ok: 1 };
+};
 export const hostInfo: CommandHandler = () => ({
   system: { currentTime: new Date(), hostname: "127.0.0.1", numCores: 2 },
   os: { type: process.platform },

@@ -1,17 +1,22 @@
+import { Long } from "bson";
+import { evalExpr } from "mingo/core";
 import { mongoError, toServerError } from "../errors";
 import { needsExactTypes } from "../query/bson-type";
 import { cloneDoc } from "../query/clone";
 import { runQuery } from "../query/execute";
-import { bsonAggregator } from "../query/mingo-options";
+import { BSON_OPTIONS, bsonAggregator } from "../query/mingo-options";
 import { exactStored, linkTwins } from "../query/number-types";
+import { mingoExtras, type QueryContext, queryContext } from "../query/op-context";
 import { type Doc, isPlainObject } from "../query/paths";
 import { idFirst } from "../query/projection";
 import { parseSort, type SortSpec } from "../query/sort";
 import { runTypedStages, typedPrefixLength } from "../query/typed-pipeline";
-import type { CommandHandler } from "./context";
+import { runMerge, runOut } from "./aggregate-output";
+import type { CommandContext, CommandHandler } from "./context";
 import { checkPipeline, expandCount } from "./pipeline-check";
+import { indexHint } from "./read";
 import { collStatsPipeline } from "./stats";
-import { checkFields, optional } from "./validate";
+import { checkFields, checkHint, optional } from "./validate";
 
 const STAGES = new Set([
   "$match",
@@ -34,6 +39,11 @@ const STAGES = new Set([
   "$sample",
   "$collStats",
 ]);
+
+/** Stages that produce the documents themselves and must come first. */
+const SOURCES = new Set(["$collStats", "$documents", "$listLocalSessions"]);
+/** Sources of a database-level aggregate (`{aggregate: 1}`). */
+const COLLECTIONLESS = new Set(["$documents", "$listLocalSessions"]);
 
 export const aggregate: CommandHandler = (cmd, ctx) => {
   checkFields("aggregate", cmd, [
@@ -58,8 +68,12 @@ export const aggregate: CommandHandler = (cmd, ctx) => {
       "The 'cursor' option is required, except for aggregate with the explain argument",
     );
   }
-  if (typeof cmd.aggregate !== "string") {
-    throw mongoError("InvalidNamespace", "{aggregate: 1} is not supported by this server");
+  const collectionless = cmd.aggregate === 1;
+  if (!collectionless && typeof cmd.aggregate !== "string") {
+    throw mongoError(
+      "FailedToParse",
+      "Invalid command format: the 'aggregate' field must specify a collection name or 1",
+    );
   }
   const stages = pipeline.map((s, i) => {
     if (!isPlainObject(s) || Object.keys(s).length !== 1) {
@@ -69,59 +83,99 @@ export const aggregate: CommandHandler = (cmd, ctx) => {
       );
     }
     const name = Object.keys(s)[0]!;
-    if (!STAGES.has(name)) {
-      if (name === "$out" || name === "$merge") {
-        throw mongoError("NotImplemented", `${name} is not supported by this server`);
+    if (name === "$out" || name === "$merge") {
+      if (i !== pipeline.length - 1) {
+        throw mongoError("Location40601", `${name} can only be the final stage in the pipeline`);
       }
+    } else if (!STAGES.has(name) && !SOURCES.has(name)) {
       // A standalone mongod's answer, which applications test for to fall back to polling.
       if (name === "$changeStream") {
         throw mongoError("Location40573", "The $changeStream stage is only supported on replica sets");
       }
       throw mongoError("Location40324", `Unrecognized pipeline stage name: '${name}'`);
     }
-    return { s, i };
+    if (SOURCES.has(name) && i > 0) {
+      throw mongoError("Location40602", `${name} is only valid as the first stage in a pipeline`);
+    }
+    return s as Doc;
   });
-  checkPipeline(stages.map((x) => x.s as Doc));
-  if (stages.some((x) => x.i > 0 && "$collStats" in (x.s as Doc))) {
-    throw mongoError("Location40602", "$collStats is only valid as the first stage in a pipeline");
-  }
-  if (stages[0] && "$collStats" in (stages[0].s as Doc)) {
-    const rest = stages.slice(1).map((x) => x.s as Doc);
-    const docs = collStatsPipeline(ctx, cmd.aggregate, (stages[0].s as Doc).$collStats, rest);
-    return ctx.cursors.firstBatch(
-      `${ctx.db}.${cmd.aggregate}`,
-      docs,
-      optional("aggregate", cursor, "batchSize", "number"),
+  const first = Object.keys(stages[0] ?? {})[0] ?? "";
+  if (collectionless && !COLLECTIONLESS.has(first)) {
+    throw mongoError(
+      "InvalidNamespace",
+      `{aggregate: 1} is not valid for '${first}'; a collection is required.`,
     );
   }
-  const coll = ctx.engine.catalog.collection(ctx.db, cmd.aggregate);
-
-  // Leading $match/$sort/$skip/$limit run through the query planner so indexes serve them.
-  let filter: Doc | undefined;
-  let sort: SortSpec | undefined;
-  let limit = 0;
-  let at = 0;
-  const stageOf = (i: number) => stages[i]?.s as Doc | undefined;
-  if (stageOf(at)?.$match !== undefined && isPlainObject(stageOf(at)!.$match)) {
-    filter = stageOf(at)!.$match as Doc;
-    at++;
+  if (!collectionless && first === "$listLocalSessions") {
+    throw mongoError(
+      "InvalidNamespace",
+      "$listLocalSessions must be run against the database with {aggregate: 1}, not a collection",
+    );
   }
-  if (stageOf(at)?.$sort !== undefined) {
-    sort = parseSort(stageOf(at)!.$sort);
-    at++;
-    if (typeof stageOf(at)?.$limit === "number") {
-      limit = stageOf(at)!.$limit as number;
+  if (!collectionless && first === "$documents") {
+    throw mongoError("InvalidNamespace", "$documents' can only be run with {aggregate: 1}");
+  }
+  const last = stages[stages.length - 1];
+  const writer = last && ("$out" in last || "$merge" in last) ? last : undefined;
+  const body = writer ? stages.slice(0, -1) : stages;
+  checkPipeline(body);
+  const qctx = queryContext("aggregate", cmd);
+  const name = collectionless ? "$cmd.aggregate" : (cmd.aggregate as string);
+  const docs =
+    first === "$collStats"
+      ? collStatsPipeline(ctx, name, stages[0]!.$collStats, body.slice(1))
+      : run(cmd, ctx, body, qctx);
+  if (writer) {
+    if ("$out" in writer) runOut(ctx, writer.$out, docs);
+    else runMerge(ctx, writer.$merge, docs, qctx);
+    return { cursor: { firstBatch: [], id: Long.ZERO, ns: `${ctx.db}.${name}` }, ok: 1 };
+  }
+  const batchSize = optional<number>("aggregate", cursor, "batchSize", "number");
+  return ctx.cursors.firstBatch(`${ctx.db}.${name}`, docs, batchSize);
+};
+
+/** The documents of a pipeline without its final `$out`/`$merge`. */
+function run(cmd: Doc, ctx: CommandContext, stages: Doc[], qctx: QueryContext | undefined): Doc[] {
+  let docs: Doc[];
+  let at = 0;
+  const source = Object.keys(stages[0] ?? {})[0];
+  if (source === "$documents") {
+    docs = documentsStage(stages[0]!.$documents, qctx);
+    at = 1;
+  } else if (source === "$listLocalSessions") {
+    docs = ctx.sessions?.list(stages[0]!.$listLocalSessions) ?? [];
+    at = 1;
+  } else {
+    const coll = ctx.engine.catalog.collection(ctx.db, cmd.aggregate as string);
+    if (coll && cmd.hint !== undefined) checkHint(coll, cmd.hint);
+    // Leading $match/$sort/$skip/$limit run through the query planner so indexes serve them.
+    let filter: Doc | undefined;
+    let sort: SortSpec | undefined;
+    let limit = 0;
+    const stageOf = (i: number) => stages[i];
+    if (stageOf(at)?.$match !== undefined && isPlainObject(stageOf(at)!.$match)) {
+      filter = stageOf(at)!.$match as Doc;
       at++;
     }
+    if (stageOf(at)?.$sort !== undefined) {
+      sort = parseSort(stageOf(at)!.$sort);
+      at++;
+      if (typeof stageOf(at)?.$limit === "number") {
+        limit = stageOf(at)!.$limit as number;
+        at++;
+      }
+    }
+    docs = runQuery(coll, { filter, sort, limit, hint: indexHint(cmd.hint), ctx: qctx });
   }
-  let docs = runQuery(coll, { filter, sort, limit });
-  const rest = expandCount(stages.slice(at).map((x) => x.s as Doc));
-  if (rest.length && typedPrefixLength(rest) === rest.length) {
+  const rest = expandCount(stages.slice(at));
+  // (Typed `$group` keys by exact value, so collated groupings go through mingo alone.)
+  if (rest.length && typedPrefixLength(rest) === rest.length && !qctx?.collation) {
     // Every stage maps a document to one document: the output keeps mongod's number types.
     try {
       docs = runTypedStages(
         docs.map((d) => exactStored(d) ?? d),
         rest,
+        qctx,
       );
     } catch (err) {
       throw toServerError(err);
@@ -143,6 +197,7 @@ export const aggregate: CommandHandler = (cmd, ctx) => {
       docs = bsonAggregator(
         rest,
         {
+          ...mingoExtras(qctx),
           collectionResolver: (name: string) => [
             ...(ctx.engine.catalog.collection(ctx.db, name)?.docs.values() ?? []),
           ],
@@ -154,6 +209,25 @@ export const aggregate: CommandHandler = (cmd, ctx) => {
     }
     if (rest.some((s) => "$project" in s)) docs = docs.map(idFirst);
   }
-  const batchSize = optional<number>("aggregate", cursor, "batchSize", "number");
-  return ctx.cursors.firstBatch(`${ctx.db}.${cmd.aggregate}`, docs, batchSize);
-};
+  return docs;
+}
+
+/** `{$documents: <array expression>}`: the documents themselves (constants or `let` variables). */
+function documentsStage(spec: unknown, qctx: QueryContext | undefined): Doc[] {
+  let value: unknown;
+  try {
+    value = evalExpr({}, spec, { ...BSON_OPTIONS, ...mingoExtras(qctx) } as never);
+  } catch (err) {
+    throw toServerError(err);
+  }
+  const values = Array.isArray(value) ? value : [value];
+  return values.map((v) => {
+    if (!isPlainObject(v)) {
+      throw mongoError(
+        "Location40228",
+        `'newRoot' expression  must evaluate to an object, but resulting value was: ${JSON.stringify(v)}. Type of resulting value: '${Array.isArray(v) ? "array" : typeof v}'.`,
+      );
+    }
+    return v;
+  });
+}

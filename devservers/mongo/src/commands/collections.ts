@@ -1,4 +1,5 @@
 import { mongoError } from "../errors";
+import { parseCollation } from "../query/collation";
 import { compileFilter } from "../query/filter";
 import { type Doc, isPlainObject } from "../query/paths";
 import { ID_INDEX } from "../storage/collection";
@@ -32,8 +33,17 @@ export const create: CommandHandler = (cmd, ctx) => {
     if (cmd[unsupported])
       throw mongoError("NotImplemented", `create option '${unsupported}' is not supported by this server`);
   }
+  // A default collation would change every query on the collection: only 'simple' (the default).
+  if (parseCollation(cmd.collation, "create.collation")) {
+    throw mongoError(
+      "NotImplemented",
+      "a collection collation other than 'simple' is not supported by this server",
+    );
+  }
   const options: Doc = {};
-  for (const k of CREATE_OPTIONS) if (cmd[k] !== undefined && k !== "idIndex") options[k] = cmd[k];
+  for (const k of CREATE_OPTIONS) {
+    if (cmd[k] !== undefined && k !== "idIndex" && k !== "collation") options[k] = cmd[k];
+  }
   const existing = ctx.engine.catalog.collection(ctx.db, name);
   if (existing) {
     throw mongoError("NamespaceExists", `Collection ${ctx.db}.${name} already exists.`);

@@ -1,6 +1,7 @@
 import type { StorageEngine } from "../storage/engine";
 import type { ExactCommandBytes } from "../wire/op-msg";
 import type { CursorStore } from "./cursor-store";
+import type { SessionCache } from "./sessions";
 
 export type Doc = Record<string, unknown>;
 
@@ -11,6 +12,8 @@ export interface CommandContext {
   /** The database the command runs against (`$db`). */
   db: string;
   connectionCount?: () => number;
+  /** The logical sessions seen (`lsid`), for `$listLocalSessions` and `endSessions`. */
+  sessions?: SessionCache;
   /** `insert` only: each document's BSON bytes exactly as sent. */
   insertBytes?: Buffer[];
   /** `update` / `findAndModify` only: the request's bytes, for operands with their exact types. */

@@ -3,6 +3,7 @@ import { renderOil } from "../query/bounds";
 import { runQuery } from "../query/execute";
 import { compileFilter } from "../query/filter";
 import { queryExecutorMetrics } from "../query/metrics";
+import { queryContext } from "../query/op-context";
 import { type Doc, isPlainObject } from "../query/paths";
 import type { PlanNode } from "../query/plan-exec";
 import { type Candidate, plan } from "../query/planner";
@@ -34,18 +35,20 @@ export const explain: CommandHandler = (cmd, ctx) => {
   }
   const name = collectionName("find", inner);
   const filter = (inner.filter as Doc | undefined) ?? {};
-  compileFilter(filter);
+  compileFilter(filter, queryContext("FindCommandRequest", inner));
   const sort = parseSort(inner.sort);
   const coll = ctx.engine.catalog.collection(ctx.db, name);
   const rawHint = inner.hint;
   if (coll && rawHint !== undefined) checkHint(coll, rawHint);
   const natural = isPlainObject(rawHint) && "$natural" in rawHint;
   const hint = natural || (isPlainObject(rawHint) && Object.keys(rawHint).length === 0) ? undefined : rawHint;
+  const qctx = queryContext("FindCommandRequest", inner);
+  const collated = qctx?.collation !== undefined;
   const limit = typeof inner.limit === "number" ? Math.abs(inner.limit) : 0;
   const skip = typeof inner.skip === "number" ? inner.skip : 0;
   const p =
     coll && !natural
-      ? plan(coll, filter, sort, { hint, limit: limit ? skip + limit : undefined })
+      ? plan(coll, filter, sort, { hint, limit: limit ? skip + limit : undefined, collated })
       : undefined;
   const shape = { sort, limit, skip, projection: inner.projection as Doc | undefined };
   const winner: Candidate = p?.winner ?? { access: { stage: "COLLSCAN" }, blocking: sort !== undefined };
@@ -86,6 +89,7 @@ export const explain: CommandHandler = (cmd, ctx) => {
       limit,
       hint,
       raw: true,
+      ctx: qctx,
     }).length;
     reply.executionStats = {
       executionSuccess: true,

@@ -1,12 +1,14 @@
 import { mongoError } from "../errors";
 import { runQuery } from "../query/execute";
 import { exactStored } from "../query/number-types";
+import { queryContext } from "../query/op-context";
 import { type Doc, isPlainObject } from "../query/paths";
 import { compileProjection } from "../query/projection";
 import { parseSort } from "../query/sort";
 import type { CommandHandler } from "./context";
 import { exactCommand } from "./exact-operands";
-import { checkFields, collectionName, optional } from "./validate";
+import { indexHint } from "./read";
+import { checkFields, checkHint, collectionName, optional } from "./validate";
 import { updateOne } from "./write";
 
 export const findAndModify: CommandHandler = (cmd, ctx) => {
@@ -34,6 +36,9 @@ export const findAndModify: CommandHandler = (cmd, ctx) => {
   const upsert = optional<boolean>(cmdName, cmd, "upsert", "bool") ?? false;
   const fields = optional<Doc>(cmdName, cmd, "fields", "object");
   const project = compileProjection(fields, query);
+  const qctx = queryContext(cmdName, cmd);
+  const coll = ctx.engine.catalog.collection(ctx.db, name);
+  if (coll && cmd.hint !== undefined) checkHint(coll, cmd.hint);
   // The document comes back with its exact number types, and so does its projection.
   const shape = (exact: Doc | undefined) => (exact ? (project ? project.exact(exact) : exact) : null);
 
@@ -47,8 +52,13 @@ export const findAndModify: CommandHandler = (cmd, ctx) => {
         "FailedToParse",
         "Cannot specify both new=true and remove=true; 'remove' always returns the deleted document",
       );
-    const coll = ctx.engine.catalog.collection(ctx.db, name);
-    const [doc] = runQuery(coll, { filter: query, sort: parseSort(sort), limit: 1 });
+    const [doc] = runQuery(coll, {
+      filter: query,
+      sort: parseSort(sort),
+      limit: 1,
+      hint: indexHint(cmd.hint),
+      ctx: qctx,
+    });
     if (doc) coll!.delete(doc._id);
     return { lastErrorObject: { n: doc ? 1 : 0 }, value: shape(doc && (exactStored(doc) ?? doc)), ok: 1 };
   }
@@ -61,8 +71,16 @@ export const findAndModify: CommandHandler = (cmd, ctx) => {
   const r = updateOne(
     ctx,
     name,
-    { q: query, u: cmd.update, upsert, sort, arrayFilters: cmd.arrayFilters as Doc[] | undefined },
+    {
+      q: query,
+      u: cmd.update,
+      upsert,
+      sort,
+      arrayFilters: cmd.arrayFilters as Doc[] | undefined,
+      hint: cmd.hint,
+    },
     exact && { q: exact.query, u: exact.update },
+    qctx,
   );
   const lastErrorObject: Doc = {
     n: r.upsertedId !== undefined ? 1 : r.matched,

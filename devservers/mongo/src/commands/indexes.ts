@@ -1,4 +1,5 @@
 import { mongoError } from "../errors";
+import { parseCollation } from "../query/collation";
 import { encodeKey } from "../query/compare";
 import { type Doc, isPlainObject } from "../query/paths";
 import type { IndexSpec } from "../storage/index-store";
@@ -63,6 +64,13 @@ function normalizeSpec(raw: unknown): IndexSpec {
       );
     }
   }
+  // Index keys follow the index's collation; only binary ('simple') keys are supported.
+  if (parseCollation(raw.collation, "collation")) {
+    throw mongoError(
+      "NotImplemented",
+      "an index collation other than 'simple' is not supported by this server",
+    );
+  }
   const name = typeof raw.name === "string" ? raw.name : defaultIndexName(key);
   const spec: IndexSpec = {
     v: 2,
@@ -70,7 +78,8 @@ function normalizeSpec(raw: unknown): IndexSpec {
     name,
   };
   for (const [k, v] of Object.entries(raw)) {
-    if (k === "key" || k === "name" || k === "v" || k === "ns" || k === "background") continue;
+    if (k === "key" || k === "name" || k === "v" || k === "ns" || k === "background" || k === "collation")
+      continue;
     if ((k === "unique" || k === "sparse") && !v) continue;
     spec[k] = v;
   }

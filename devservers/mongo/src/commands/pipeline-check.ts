@@ -36,10 +36,20 @@ export function checkPipeline(stages: Doc[]): void {
         break;
       case "$facet":
         if (isPlainObject(spec))
-          for (const sub of Object.values(spec)) if (Array.isArray(sub)) checkPipeline(sub as Doc[]);
+          for (const sub of Object.values(spec)) {
+            if (!Array.isArray(sub)) continue;
+            const writer = writerIn(sub);
+            if (writer) {
+              throw mongoError("Location40600", `${writer} is not allowed to be used within a $facet stage`);
+            }
+            checkPipeline(sub as Doc[]);
+          }
         break;
       case "$lookup":
         if (isPlainObject(spec) && Array.isArray(spec.pipeline)) {
+          const writer = writerIn(spec.pipeline);
+          if (writer)
+            throw mongoError("Location51047", `${writer} is not allowed within a $lookup's sub-pipeline`);
           if ("localField" in spec || "foreignField" in spec) {
             throw mongoError(
               "NotImplemented",
@@ -59,6 +69,15 @@ export function checkPipeline(stages: Doc[]): void {
         break;
     }
   }
+}
+
+/** `$out` or `$merge` inside a sub-pipeline, where mongod refuses them. */
+function writerIn(pipeline: unknown[]): string | undefined {
+  for (const stage of pipeline) {
+    if (isPlainObject(stage) && ("$out" in stage || "$merge" in stage))
+      return "$out" in stage ? "$out" : "$merge";
+  }
+  return undefined;
 }
 
 function checkGroup(spec: unknown): void {

@@ -3,12 +3,13 @@ import { mongoError } from "../errors";
 import { compareValues, encodeKey } from "../query/compare";
 import { runQuery } from "../query/execute";
 import { exactStored } from "../query/number-types";
+import { queryContext } from "../query/op-context";
 import { type Doc, isPlainObject, valuesAtPath } from "../query/paths";
 import { compileProjection, type Projector } from "../query/projection";
 import { parseSort } from "../query/sort";
 import { RAW_BSON, rawDoc } from "../storage/bson-doc-map";
 import type { CommandHandler } from "./context";
-import { checkFields, checkHint, collectionName, optional } from "./validate";
+import { checkFields, checkHint, collectionName, idlName, optional } from "./validate";
 
 const FIND_FIELDS = [
   "find",
@@ -57,6 +58,7 @@ export const find: CommandHandler = (cmd, ctx) => {
     singleBatch = true;
   }
   const batchSize = nonNegative("batchSize", optional<number>("find", cmd, "batchSize", "number"));
+  const qctx = queryContext(idlName("find"), cmd);
   const coll = ctx.engine.catalog.collection(ctx.db, name);
   if (coll && cmd.hint !== undefined) checkHint(coll, cmd.hint);
   const natural = isPlainObject(cmd.hint) && "$natural" in cmd.hint && !sort;
@@ -68,6 +70,7 @@ export const find: CommandHandler = (cmd, ctx) => {
     limit,
     raw: !project || project.bytes !== undefined,
     hint: natural ? undefined : indexHint(cmd.hint),
+    ctx: qctx,
   });
   if (project) docs = docs.map((doc) => projected(project, doc));
   const reply = ctx.cursors.firstBatch(`${ctx.db}.${name}`, docs, batchSize, singleBatch);
@@ -135,17 +138,24 @@ export const count: CommandHandler = (cmd, ctx) => {
   const query = optional<Doc>("count", cmd, "query", "object");
   const skip = nonNegative("skip", optional<number>("count", cmd, "skip", "number"));
   const limit = optional<number>("count", cmd, "limit", "number");
+  const qctx = queryContext("count", cmd);
   const coll = ctx.engine.catalog.collection(ctx.db, name);
   if (!coll) return { n: 0, ok: 1 };
+  if (coll && cmd.hint !== undefined) checkHint(coll, cmd.hint);
   if (!query || Object.keys(query).length === 0) {
     let n = Math.max(0, coll.docs.size - (skip ?? 0));
     if (limit) n = Math.min(n, Math.abs(limit));
     return { n, ok: 1 };
   }
-  return {
-    n: runQuery(coll, { filter: query, skip, limit: limit ? Math.abs(limit) : 0, raw: true }).length,
-    ok: 1,
-  };
+  const found = runQuery(coll, {
+    filter: query,
+    skip,
+    limit: limit ? Math.abs(limit) : 0,
+    raw: true,
+    hint: indexHint(cmd.hint),
+    ctx: qctx,
+  });
+  return { n: found.length, ok: 1 };
 };
 
 export const distinct: CommandHandler = (cmd, ctx) => {
@@ -156,7 +166,10 @@ export const distinct: CommandHandler = (cmd, ctx) => {
     throw mongoError("TypeMismatch", "BSON field 'distinct.key' is missing but a required field");
   }
   const query = optional<Doc>("distinct", cmd, "query", "object");
-  const docs = runQuery(ctx.engine.catalog.collection(ctx.db, name), { filter: query });
+  const qctx = queryContext("distinct", cmd);
+  const coll = ctx.engine.catalog.collection(ctx.db, name);
+  if (coll && cmd.hint !== undefined) checkHint(coll, cmd.hint);
+  const docs = runQuery(coll, { filter: query, hint: indexHint(cmd.hint), ctx: qctx });
   const seen = new Map<string, unknown>();
   for (const doc of docs) {
     for (const v of valuesAtPath(doc, key)) {
@@ -165,6 +178,10 @@ export const distinct: CommandHandler = (cmd, ctx) => {
       if (!seen.has(k)) seen.set(k, v);
     }
   }
-  const values = [...seen.values()].sort(compareValues);
-  return { values, ok: 1 };
+  const strcmp = qctx?.collation?.compare;
+  const values = [...seen.values()].sort((a, b) => compareValues(a, b, strcmp));
+  if (!strcmp) return { values, ok: 1 };
+  // Values equal under the collation ("a", "A" at strength 2) are one: the first in order stays.
+  const distinctValues = values.filter((v, i) => i === 0 || compareValues(values[i - 1], v, strcmp) !== 0);
+  return { values: distinctValues, ok: 1 };
 };

@@ -53,6 +53,8 @@ export const COMMANDS: Record<string, CommandHandler> = {
   collStats: stats.collStats,
   collstats: stats.collStats,
   collMod,
+  commitTransaction: admin.noTransactions,
+  abortTransaction: admin.noTransactions,
 };
 
 /** Commands that change data: their reply waits for the journal to be durable. */

@@ -119,24 +119,12 @@ export function checkHint(coll: Collection, hint: unknown): void {
   }
 }
 
-function isSimpleCollation(c: unknown): boolean {
-  return c === undefined || c === null || (isPlainObject(c) && c.locale === "simple");
-}
-
 /**
  * Options this server would otherwise accept and silently ignore are refused instead (238
- * NotImplemented): collations other than "simple" anywhere in a command, and validators.
+ * NotImplemented): validators. (Collations are parsed where they apply: operations honour them,
+ * collections and indexes refuse non-simple ones.)
  */
 export function refuseUnsupportedOptions(cmd: Doc): void {
-  const statements = [
-    cmd,
-    ...["updates", "deletes", "indexes"].flatMap((k) => (Array.isArray(cmd[k]) ? cmd[k] : [])),
-  ];
-  for (const s of statements) {
-    if (isPlainObject(s) && !isSimpleCollation(s.collation)) {
-      throw mongoError("NotImplemented", "collation is not supported by this server (only 'simple')");
-    }
-  }
   for (const k of ["validator", "validationLevel", "validationAction"]) {
     if (cmd[k] !== undefined)
       throw mongoError("NotImplemented", `'${k}' (document validation) is not supported by this server`);

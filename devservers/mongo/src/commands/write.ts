@@ -3,6 +3,7 @@ import { serializeToBuffer } from "../bson-buffer";
 import { mongoError, toServerError } from "../errors";
 import { runQuery } from "../query/execute";
 import { exactStored, toExact } from "../query/number-types";
+import { type QueryContext, queryContext, statementContext } from "../query/op-context";
 import { type Doc, isPlainObject } from "../query/paths";
 import { parseSort } from "../query/sort";
 import { applyUpdate, parseUpdate, sameDocument, upsertDocument } from "../query/update";
@@ -10,7 +11,8 @@ import { decode, RAW_BSON } from "../storage/bson-doc-map";
 import type { Collection } from "../storage/collection";
 import type { CommandContext, CommandHandler } from "./context";
 import { exactUpdateStatements } from "./exact-operands";
-import { checkFields, collectionName, optional } from "./validate";
+import { indexHint } from "./read";
+import { checkFields, checkHint, collectionName, optional } from "./validate";
 
 const PROMOTE = { promoteLongs: true, promoteValues: true } as const;
 const EXACT = { promoteLongs: false, promoteValues: false } as const;
@@ -156,6 +158,7 @@ export function updateOne(
   name: string,
   s: UpdateStatement,
   exact?: { q?: unknown; u?: unknown },
+  qctx?: QueryContext,
 ): UpdateOutcome {
   if (!isPlainObject(s.q))
     throw mongoError(
@@ -168,10 +171,17 @@ export function updateOne(
   }
   const catalog = ctx.engine.catalog;
   const coll = catalog.collection(ctx.db, name);
+  if (coll && s.hint !== undefined) checkHint(coll, s.hint);
   const sort = parseSort(s.sort);
-  const targets = runQuery(coll, { filter: s.q, sort, limit: s.multi ? 0 : 1 });
+  const targets = runQuery(coll, {
+    filter: s.q,
+    sort,
+    limit: s.multi ? 0 : 1,
+    hint: indexHint(s.hint),
+    ctx: qctx,
+  });
   const outcome: UpdateOutcome = { matched: 0, modified: 0 };
-  const opts = { arrayFilters: s.arrayFilters, query: s.q };
+  const opts = { arrayFilters: s.arrayFilters, query: s.q, ctx: qctx };
   // Updates compute on the exact stored form and store exactly what they produce; the collection
   // indexes the promoted form decoded from those bytes.
   if (targets.length === 0) {
@@ -201,6 +211,7 @@ export function updateOne(
 export const update: CommandHandler = (cmd, ctx) => {
   checkFields("update", cmd, ["update", "updates", "ordered", "bypassDocumentValidation", "let"]);
   const name = collectionName("update", cmd);
+  const base = queryContext("update", cmd);
   const updates = optional<unknown[]>("update", cmd, "updates", "array") ?? [];
   checkBatchSize(updates.length);
   const ordered = optional<boolean>("update", cmd, "ordered", "bool") ?? true;
@@ -222,7 +233,8 @@ export const update: CommandHandler = (cmd, ctx) => {
     try {
       const s = updates[i];
       if (!isPlainObject(s)) throw mongoError("TypeMismatch", "update statement must be an object");
-      const r = updateOne(ctx, name, s as unknown as UpdateStatement, exact?.[i]);
+      const qctx = statementContext(base, "update.updates", s);
+      const r = updateOne(ctx, name, s as unknown as UpdateStatement, exact?.[i], qctx);
       if (r.upsertedId !== undefined) {
         upserted.push({ index: i, _id: r.upsertedId });
         n++;
@@ -245,6 +257,7 @@ const DELETE_FIELDS = ["q", "limit", "hint", "collation"];
 export const remove: CommandHandler = (cmd, ctx) => {
   checkFields("delete", cmd, ["delete", "deletes", "ordered", "let"]);
   const name = collectionName("delete", cmd);
+  const base = queryContext("delete", cmd);
   const deletes = optional<unknown[]>("delete", cmd, "deletes", "array") ?? [];
   checkBatchSize(deletes.length);
   const ordered = optional<boolean>("delete", cmd, "ordered", "bool") ?? true;
@@ -269,7 +282,14 @@ export const remove: CommandHandler = (cmd, ctx) => {
           `The limit field in delete objects must be 0 or 1. Got ${String(s.limit)}`,
         );
       }
-      const targets = runQuery(coll, { filter: s.q as Doc, limit: s.limit === 1 ? 1 : 0 });
+      const qctx = statementContext(base, "delete.deletes", s);
+      if (coll && s.hint !== undefined) checkHint(coll, s.hint);
+      const targets = runQuery(coll, {
+        filter: s.q as Doc,
+        limit: s.limit === 1 ? 1 : 0,
+        hint: indexHint(s.hint),
+        ctx: qctx,
+      });
       for (const doc of targets) if (coll?.delete(doc._id)) n++;
     } catch (err) {
       errors.push(writeError(i, err));

@@ -6,7 +6,8 @@ import * as expressionOps from "mingo/operators/expression";
 import * as pipelineOps from "mingo/operators/pipeline";
 import type { Options } from "mingo/types";
 import { mongoError } from "../errors";
-import { compareValues, encodeKey, typeRank } from "./compare";
+import { stringComparator } from "./collation";
+import { compareValues, encodeKey, holdsString, typeRank } from "./compare";
 import { addDec, decOfBigInt, decOfDoubleForArithmetic, divDec, parseDecimal, toDecimal128 } from "./decimal";
 import { aggregationArithmetic, promote } from "./number-types";
 import type { Doc } from "./paths";
@@ -138,8 +139,14 @@ function arithmetic(op: "add" | "subtract" | "multiply" | "divide", original: Ex
 function comparison(test: (c: number) => unknown, original: ExpressionFn): ExpressionFn {
   return (obj, expr, options) => {
     const args = evalExpr(obj, expr, options);
-    if (Array.isArray(args) && args.length === 2 && args.some(isWideNumber)) {
-      return test(compareValues(args[0], args[1]));
+    const strcmp = stringComparator(options);
+    if (
+      Array.isArray(args) &&
+      args.length === 2 &&
+      (args.some(isWideNumber) || (strcmp && args.some(holdsString)))
+    ) {
+      // Aggregation compares across types in BSON order; a collation decides between strings.
+      return test(compareValues(args[0], args[1], strcmp));
     }
     return original(obj, literals(args), options);
   };
@@ -168,10 +175,11 @@ interface LazyIterator {
 }
 
 /** `$sort` in BSON order (numbers of every type by value, arrays by their extreme element). */
-function $sort(coll: LazyIterator, sortKeys: unknown, _options: Options): unknown {
+function $sort(coll: LazyIterator, sortKeys: unknown, options: Options): unknown {
   const spec = parseSort(sortKeys);
   if (!spec) throw mongoError("Location15976", "$sort stage must have at least one sort key");
-  return coll.transform((items) => Lazy(sortDocs(items as Doc[], spec)));
+  const strcmp = stringComparator(options);
+  return coll.transform((items) => Lazy(sortDocs(items as Doc[], spec, strcmp)));
 }
 
 /**
@@ -179,8 +187,18 @@ function $sort(coll: LazyIterator, sortKeys: unknown, _options: Options): unknow
  * (`Decimal128("1")`, `Long(1)`, `1` and `1.0` are one group, keyed by whichever came first).
  */
 const groupKey: ExpressionFn = (obj, arg, options) => {
-  const { expr, seen } = arg as { expr: unknown; seen: Map<string, unknown> };
+  const { expr, seen, collated } = arg as { expr: unknown; seen: Map<string, unknown>; collated: unknown[] };
   const value = evalExpr(obj, expr, options) ?? null;
+  const strcmp = stringComparator(options);
+  if (strcmp && holdsString(value)) {
+    // Under a collation, keys holding strings group with any equal one ("a" and "A" at strength 2).
+    const same = collated.find(
+      (v) => typeRank(v) === typeRank(value) && compareValues(v, value, strcmp) === 0,
+    );
+    if (same !== undefined) return same;
+    collated.push(value);
+    return value;
+  }
   const k = encodeKey(value);
   const first = seen.get(k);
   if (first !== undefined || seen.has(k)) return first;
@@ -194,8 +212,59 @@ type PipelineFn = (coll: LazyIterator, expr: unknown, options: Options) => unkno
 const $group: PipelineFn = (coll, expr, options) => {
   const spec = expr as Obj;
   if (!("_id" in spec)) return (pipelineOps.$group as PipelineFn)(coll, spec, options);
-  const keyed = { ...spec, _id: { [GROUP_KEY]: { expr: spec._id, seen: new Map<string, unknown>() } } };
+  const keyed = {
+    ...spec,
+    _id: { [GROUP_KEY]: { expr: spec._id, seen: new Map<string, unknown>(), collated: [] } },
+  };
   return (pipelineOps.$group as PipelineFn)(coll, keyed, options);
 };
 
-export const BSON_PIPELINE = { $sort, $group };
+interface MappableIterator extends LazyIterator {
+  map(f: (item: Obj) => unknown): MappableIterator;
+}
+
+/**
+ * mingo's `$project` with mongod's field order: `_id`, then the included fields in the input
+ * document's order, then the computed fields in the order the stage names them (mingo sorts the
+ * included and computed names alphabetically).
+ */
+const $project: PipelineFn = (coll, expr, options) => {
+  const spec = expr as Obj;
+  const included = new Set<string>();
+  const computed: string[] = [];
+  let exclusion = true;
+  for (const [k, v] of Object.entries(spec)) {
+    if (k === "_id") continue;
+    if (v === 0 || v === false) continue;
+    exclusion = false;
+    if (v === 1 || v === true || (typeof v === "number" && v !== 0) || isInclusionTree(v)) included.add(k);
+    else computed.push(k);
+  }
+  const project = pipelineOps.$project as PipelineFn;
+  if (exclusion) return project(coll, expr, options);
+  const inputs: Obj[] = [];
+  const tapped = (coll as MappableIterator).map((d) => {
+    inputs.push(d);
+    return d;
+  });
+  return (project(tapped, expr, options) as MappableIterator).map((out) => {
+    const input = inputs.shift() ?? {};
+    const ordered: Obj = {};
+    if ("_id" in out) ordered._id = out._id;
+    for (const k of Object.keys(input)) if (included.has(k) && k in out) ordered[k] = out[k];
+    for (const k of computed) if (k in out) ordered[k] = out[k];
+    for (const k of Object.keys(out)) if (!(k in ordered)) ordered[k] = out[k];
+    return ordered;
+  });
+};
+
+function isInclusionTree(v: unknown): boolean {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
+  const entries = Object.entries(v as Obj);
+  return (
+    entries.length > 0 &&
+    entries.every(([k, x]) => !k.startsWith("$") && (x === 1 || x === true || isInclusionTree(x)))
+  );
+}
+
+export const BSON_PIPELINE = { $sort, $group, $project };

@@ -3,7 +3,16 @@ import type { Options } from "mingo/types";
 import { flatten, isObject, isOperator, resolve } from "mingo/util";
 import { mongoError } from "../errors";
 import { matchesTypeSet, parseTypeSet, valuesForType } from "./bson-type";
-import { compareNumbers, compareValues, encodeKey, toNumber, typeRank } from "./compare";
+import { stringComparator } from "./collation";
+import {
+  compareNumbers,
+  compareValues,
+  encodeKey,
+  holdsString,
+  type StringCompare,
+  toNumber,
+  typeRank,
+} from "./compare";
 import { exactTwin, linkTwins } from "./number-types";
 
 /**
@@ -14,7 +23,7 @@ import { exactTwin, linkTwins } from "./number-types";
  */
 
 type Obj = Record<string, unknown>;
-type Predicate = (lhs: unknown, rhs: unknown, depth: number) => boolean;
+type Predicate = (lhs: unknown, rhs: unknown, depth: number, strcmp?: StringCompare) => boolean;
 
 function dots(selector: string): number {
   let n = 0;
@@ -23,65 +32,73 @@ function dots(selector: string): number {
 }
 
 function field(pred: Predicate) {
-  return (selector: string, value: unknown, _options: Options) => {
+  return (selector: string, value: unknown, options: Options) => {
     const depth = dots(selector);
-    return (o: Obj) => pred(resolve(o, selector, { unwrapArray: true }), value, depth);
+    // A collation compares strings (also inside arrays and documents) its own way.
+    const strcmp = stringComparator(options);
+    return (o: Obj) => pred(resolve(o, selector, { unwrapArray: true }), value, depth, strcmp);
   };
 }
 
 const isNil = (v: unknown) => v === null || v === undefined;
 
-export function bsonEquals(a: unknown, b: unknown): boolean {
+export function bsonEquals(a: unknown, b: unknown, strcmp?: StringCompare): boolean {
   if (a === b) return true;
-  return typeRank(a) === typeRank(b) && compareValues(a, b) === 0;
+  return typeRank(a) === typeRank(b) && compareValues(a, b, strcmp) === 0;
 }
 
 function isNaNumber(v: unknown): boolean {
   return typeRank(v) === 3 && Number.isNaN(toNumber(v));
 }
 
-const eq: Predicate = (a, b, depth) => {
-  if (bsonEquals(a, b)) return true;
+const eq: Predicate = (a, b, depth, strcmp) => {
+  if (bsonEquals(a, b, strcmp)) return true;
   if (isNil(a) && isNil(b)) return true;
   if (Array.isArray(a)) {
-    return a.some((v) => bsonEquals(v, b)) || flatten(a, depth).some((v) => bsonEquals(v, b));
+    return a.some((v) => bsonEquals(v, b, strcmp)) || flatten(a, depth).some((v) => bsonEquals(v, b, strcmp));
   }
   return false;
 };
 
 /** Comparison with type bracketing: `{$gt: 1}` only matches numbers; NaN only equals NaN. */
 function ordered(test: (c: number) => boolean, orEqualNaN: boolean): Predicate {
-  return (a, b) => {
+  return (a, b, _depth, strcmp) => {
     for (const v of Array.isArray(a) ? a : [a]) {
       if (typeRank(v) !== typeRank(b)) continue;
       if (isNaNumber(v) || isNaNumber(b)) {
         if (orEqualNaN && isNaNumber(v) && isNaNumber(b)) return true;
         continue;
       }
-      if (test(typeRank(v) === 3 ? compareNumbers(v, b) : compareValues(v, b))) return true;
+      if (test(typeRank(v) === 3 ? compareNumbers(v, b) : compareValues(v, b, strcmp))) return true;
     }
     return false;
   };
 }
 
-/** `$in` values: a set of keys for the plain ones, the regexes apart. */
-function inMatcher(list: unknown) {
+/**
+ * `$in` values: a set of keys for the plain ones, the regexes apart. Under a collation, values
+ * holding strings are compared one by one through it.
+ */
+function inMatcher(list: unknown, strcmp?: StringCompare) {
   if (!Array.isArray(list)) throw mongoError("BadValue", "$in needs an array");
   const regexes = list.filter((x): x is RegExp => x instanceof RegExp);
-  const keys = new Set(list.filter((x) => !(x instanceof RegExp)).map(encodeKey));
+  const plain = list.filter((x) => !(x instanceof RegExp));
+  const collated = strcmp ? plain.filter(holdsString) : [];
+  const keys = new Set((strcmp ? plain.filter((x) => !holdsString(x)) : plain).map(encodeKey));
   const hasNull = list.some((x) => x === null);
   return (a: unknown) => {
     if (isNil(a)) return hasNull;
     for (const v of Array.isArray(a) ? a : [a]) {
       if (keys.has(encodeKey(v))) return true;
+      if (collated.length && collated.some((x) => bsonEquals(v, x, strcmp))) return true;
       if (typeof v === "string" && regexes.some((re) => re.test(v))) return true;
     }
     return false;
   };
 }
 
-function $in(selector: string, value: unknown, _options: Options) {
-  const test = inMatcher(value);
+function $in(selector: string, value: unknown, options: Options) {
+  const test = inMatcher(value, stringComparator(options));
   return (o: Obj) => test(resolve(o, selector, { unwrapArray: true }));
 }
 
@@ -129,6 +146,7 @@ function $elemMatch(selector: string, value: unknown, options: Options) {
 }
 
 function $all(selector: string, value: unknown, options: Options) {
+  const strcmp = stringComparator(options);
   const rhs = Array.isArray(value) ? value : [];
   const tests = rhs.map((expr) => {
     if (isObject(expr) && Object.keys(expr as Obj)[0] === "$elemMatch") {
@@ -137,7 +155,7 @@ function $all(selector: string, value: unknown, options: Options) {
     }
     if (expr instanceof RegExp)
       return (values: unknown[]) => values.some((s) => typeof s === "string" && expr.test(s));
-    return (values: unknown[]) => values.some((v) => bsonEquals(expr, v));
+    return (values: unknown[]) => values.some((v) => bsonEquals(expr, v, strcmp));
   });
   return (o: Obj) => {
     const values = resolve(o, selector, { unwrapArray: true });

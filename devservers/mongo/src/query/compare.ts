@@ -119,11 +119,21 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
-export function compareValues(a: unknown, b: unknown): number {
+/** Compares two strings; a collation's comparator where one applies. */
+export type StringCompare = (a: string, b: string) => number;
+
+/**
+ * BSON order. `strcmp`: a collation's string comparison (also inside arrays and embedded
+ * documents); field names and every other type compare as always.
+ */
+export function compareValues(a: unknown, b: unknown, strcmp?: StringCompare): number {
   // Fast paths for the common index keys.
   const ta = typeof a;
   if (ta === typeof b) {
-    if (ta === "string") return a === b ? 0 : (a as string) < (b as string) ? -1 : 1;
+    if (ta === "string") {
+      if (strcmp) return strcmp(a as string, b as string);
+      return a === b ? 0 : (a as string) < (b as string) ? -1 : 1;
+    }
     if (ta === "number" && !Number.isNaN(a) && !Number.isNaN(b)) return (a as number) - (b as number) || 0;
   }
   const ra = typeRank(a);
@@ -137,15 +147,15 @@ export function compareValues(a: unknown, b: unknown): number {
     case 3:
       return compareNumbers(a, b);
     case 4:
-      return cmp(String(a), String(b));
+      return strcmp ? strcmp(String(a), String(b)) : cmp(String(a), String(b));
     case 5:
-      return compareObjects(a as Record<string, unknown>, b as Record<string, unknown>);
+      return compareObjects(a as Record<string, unknown>, b as Record<string, unknown>, strcmp);
     case 6: {
       const x = a as unknown[];
       const y = b as unknown[];
       const n = Math.min(x.length, y.length);
       for (let i = 0; i < n; i++) {
-        const c = compareValues(x[i], y[i]);
+        const c = compareValues(x[i], y[i], strcmp);
         if (c !== 0) return c;
       }
       return x.length - y.length;
@@ -171,7 +181,11 @@ export function compareValues(a: unknown, b: unknown): number {
   }
 }
 
-function compareObjects(a: Record<string, unknown>, b: Record<string, unknown>): number {
+function compareObjects(
+  a: Record<string, unknown>,
+  b: Record<string, unknown>,
+  strcmp?: StringCompare,
+): number {
   const ka = Object.keys(a);
   const kb = Object.keys(b);
   const n = Math.min(ka.length, kb.length);
@@ -182,7 +196,7 @@ function compareObjects(a: Record<string, unknown>, b: Record<string, unknown>):
     if (t !== 0) return t;
     const k = cmp(ka[i]!, kb[i]!);
     if (k !== 0) return k;
-    const v = compareValues(va, vb);
+    const v = compareValues(va, vb, strcmp);
     if (v !== 0) return v;
   }
   return ka.length - kb.length;
@@ -245,4 +259,14 @@ export function encodeKey(v: unknown): string {
     default:
       return `r${String(v)}`;
   }
+}
+
+/** Whether a value holds a string anywhere (the values a collation compares differently). */
+export function holdsString(v: unknown): boolean {
+  if (typeof v === "string") return true;
+  if (Array.isArray(v)) return v.some(holdsString);
+  if (v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.values(v as Record<string, unknown>).some(holdsString);
+  }
+  return false;
 }

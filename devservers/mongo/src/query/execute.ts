@@ -2,6 +2,7 @@ import { decode, rawDoc } from "../storage/bson-doc-map";
 import type { Collection } from "../storage/collection";
 import { compileFilter, type Matcher } from "./filter";
 import { queryExecutorMetrics } from "./metrics";
+import type { QueryContext } from "./op-context";
 import type { Doc } from "./paths";
 import { plan } from "./planner";
 import { type SortSpec, sortDocs } from "./sort";
@@ -19,13 +20,16 @@ export interface QueryOptions {
   raw?: boolean;
   /** An index name or key pattern the planner must use (validated by the caller). */
   hint?: unknown;
+  /** The operation's `let` variables and collation. */
+  ctx?: QueryContext;
 }
 
 /** Matching documents in order, using an index where one helps and stopping early when it can. */
 export function runQuery(coll: Collection | undefined, opts: QueryOptions): Doc[] {
   if (!coll) return [];
   const filter = opts.filter ?? {};
-  const matcher = compileFilter(filter);
+  const matcher = compileFilter(filter, opts.ctx);
+  const strcmp = opts.ctx?.collation?.compare;
   const skip = opts.skip ?? 0;
   const limit = opts.limit && opts.limit > 0 ? opts.limit : Number.POSITIVE_INFINITY;
   const natural = opts.sort?.[0]?.[0] === "$natural" ? opts.sort[0][1] : undefined;
@@ -37,6 +41,7 @@ export function runQuery(coll: Collection | undefined, opts: QueryOptions): Doc[
   const p = plan(coll, filter, opts.sort, {
     hint: opts.hint,
     limit: Number.isFinite(limit) ? skip + limit : undefined,
+    collated: strcmp !== undefined,
   });
   if (p.sorted) {
     const raw = opts.raw === true;
@@ -62,7 +67,7 @@ export function runQuery(coll: Collection | undefined, opts: QueryOptions): Doc[
     if (doc) matched.push(doc);
     return true;
   });
-  const sorted = opts.sort ? sortDocs(matched, opts.sort) : matched;
+  const sorted = opts.sort ? sortDocs(matched, opts.sort, strcmp) : matched;
   return sorted.slice(skip, limit === Number.POSITIVE_INFINITY ? undefined : skip + limit);
 }
 

@@ -1,9 +1,11 @@
 import type { Query } from "mingo/query";
+import type { Options } from "mingo/types";
 import { mongoError, toServerError } from "../errors";
 import { needsExactTypes, parseTypeSet } from "./bson-type";
 import { compareValues, typeRank } from "./compare";
 import { bsonQuery } from "./mingo-options";
 import { exactStored, linkTwins } from "./number-types";
+import { mingoExtras, type QueryContext } from "./op-context";
 import { type Doc, isPlainObject, valuesAtPath } from "./paths";
 import { compileRawConditions, compileRawEqualities, type RawMatcher, type RawOp } from "./raw-match";
 
@@ -17,12 +19,18 @@ export interface Matcher {
 
 const MATCH_ALL: Matcher = { test: () => true, testRaw: () => true };
 
-/** Compiles a query filter; malformed filters throw the error mongod answers. */
-export function compileFilter(filter: unknown): Matcher {
+/**
+ * Compiles a query filter; malformed filters throw the error mongod answers. `ctx`: the
+ * operation's `let` variables (for `$expr`) and collation (string comparisons then go through
+ * it, so the byte-level fast paths are skipped).
+ */
+export function compileFilter(filter: unknown, ctx?: QueryContext): Matcher {
   if (filter === undefined || filter === null) return MATCH_ALL;
   if (!isPlainObject(filter)) throw mongoError("TypeMismatch", "filter must be an object");
   if (Object.keys(filter).length === 0) return MATCH_ALL;
   checkOperators(filter);
+  const extra = ctx ? mingoExtras(ctx) : undefined;
+  if (ctx?.collation) return mingoMatcher(filter, extra);
   const simple = scalarEqualities(filter);
   if (simple) {
     return {
@@ -40,17 +48,21 @@ export function compileFilter(filter: unknown): Matcher {
     let q: Query | undefined;
     return {
       test: (doc) => {
-        q ??= bsonQuery(filter);
+        q ??= bsonQuery(filter, extra);
         return q.test(doc);
       },
       testRaw: compileRawConditions(ranges),
     };
   }
+  return mingoMatcher(filter, extra);
+}
+
+function mingoMatcher(filter: Doc, extra: Partial<Options> | undefined): Matcher {
   // `$type: "int"` and the like need the stored number types: the decoded document is linked to
   // its exact form, decoded once more, only for such filters.
   const exactTypes = needsExactTypes(filter);
   try {
-    const q = bsonQuery(filter);
+    const q = bsonQuery(filter, extra);
     return {
       test: (doc) => {
         try {

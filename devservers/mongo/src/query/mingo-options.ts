@@ -62,7 +62,7 @@ function keepingExactTypes(stage: PipelineFn): PipelineFn {
 const ROOT_PRESERVING: Record<string, unknown> = {
   $addFields: pipelineOps.$addFields,
   $set: pipelineOps.$set,
-  $project: pipelineOps.$project,
+  $project: BSON_PIPELINE.$project,
   $unset: pipelineOps.$unset,
   $unwind: pipelineOps.$unwind,
 };
@@ -82,8 +82,9 @@ const EXACT_TYPES_CONTEXT = Context.init({
   window: { ...windowOps },
 } as Parameters<typeof Context.init>[0]);
 
-export function bsonQuery(criteria: Record<string, unknown>): Query {
-  return new Query(criteria, BSON_OPTIONS);
+/** `extra`: a command's `let` variables and collation (see `mingoExtras`). */
+export function bsonQuery(criteria: Record<string, unknown>, extra?: Partial<Options>): Query {
+  return new Query(criteria, extra ? { ...BSON_OPTIONS, ...extra } : BSON_OPTIONS);
 }
 
 /**

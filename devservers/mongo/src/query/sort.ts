@@ -1,5 +1,5 @@
 import { mongoError } from "../errors";
-import { compareValues } from "./compare";
+import { compareValues, type StringCompare } from "./compare";
 import { type Doc, isPlainObject, valuesAtPath } from "./paths";
 
 export type SortSpec = [field: string, dir: 1 | -1][];
@@ -20,25 +20,26 @@ export function parseSort(sort: unknown): SortSpec | undefined {
 }
 
 /** An array sorts by its smallest element ascending and its largest descending; missing = null. */
-export function sortKey(doc: Doc, field: string, dir: 1 | -1): unknown {
+export function sortKey(doc: Doc, field: string, dir: 1 | -1, strcmp?: StringCompare): unknown {
   const values = valuesAtPath(doc, field);
   if (values.length === 0) return null;
   let best: unknown = values[0] === undefined ? null : values[0];
   for (let i = 1; i < values.length; i++) {
     const v = values[i] === undefined ? null : values[i];
-    const c = compareValues(v, best);
+    const c = compareValues(v, best, strcmp);
     if ((dir === 1 && c < 0) || (dir === -1 && c > 0)) best = v;
   }
   return best;
 }
 
-export function sortDocs(docs: Doc[], spec: SortSpec): Doc[] {
+/** `strcmp`: a collation's string order. */
+export function sortDocs(docs: Doc[], spec: SortSpec, strcmp?: StringCompare): Doc[] {
   const natural = spec.find(([f]) => f === "$natural");
   if (natural) return natural[1] === -1 ? docs.reverse() : docs;
-  const keyed = docs.map((doc) => ({ doc, keys: spec.map(([f, d]) => sortKey(doc, f, d)) }));
+  const keyed = docs.map((doc) => ({ doc, keys: spec.map(([f, d]) => sortKey(doc, f, d, strcmp)) }));
   keyed.sort((a, b) => {
     for (let i = 0; i < spec.length; i++) {
-      const c = compareValues(a.keys[i], b.keys[i]) * spec[i]![1];
+      const c = compareValues(a.keys[i], b.keys[i], strcmp) * spec[i]![1];
       if (c !== 0) return c;
     }
     return 0;

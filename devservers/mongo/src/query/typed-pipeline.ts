@@ -1,6 +1,7 @@
 import { Double, Int32 } from "bson";
 import type { Aggregator } from "mingo/aggregator";
 import { evalExpr } from "mingo/core";
+import type { Options } from "mingo/types";
 import { mongoError } from "../errors";
 import { compareNumbers, compareValues, encodeKey, typeRank } from "./compare";
 import { compileFilter } from "./filter";
@@ -14,6 +15,7 @@ import {
   promote,
   toExact,
 } from "./number-types";
+import { mingoExtras, type QueryContext } from "./op-context";
 import { type Doc, isPlainObject } from "./paths";
 import { parseSort, sortDocs } from "./sort";
 
@@ -25,7 +27,28 @@ import { parseSort, sortDocs } from "./sort";
  * a double it is a double…). Values of expressions it does not model are typed as the driver
  * would send them (int32 if integral and in range, else double).
  */
-export function runTypedPipeline(exact: Doc, stages: Doc[], exactStages?: Doc[]): Doc {
+export function runTypedPipeline(exact: Doc, stages: Doc[], exactStages?: Doc[], ctx?: QueryContext): Doc {
+  return withContext(ctx, () => typedPipeline(exact, stages, exactStages));
+}
+
+/**
+ * The operation's `let` variables and collation while a typed pipeline runs (synchronously; the
+ * helpers below read it instead of threading it through every call).
+ */
+let active: { extra: Partial<Options>; ctx: QueryContext } | undefined;
+
+function withContext<T>(ctx: QueryContext | undefined, run: () => T): T {
+  if (!ctx) return run();
+  const previous = active;
+  active = { extra: mingoExtras(ctx), ctx };
+  try {
+    return run();
+  } finally {
+    active = previous;
+  }
+}
+
+function typedPipeline(exact: Doc, stages: Doc[], exactStages?: Doc[]): Doc {
   let current = exact;
   stages.forEach((stage, i) => {
     const input = promote(current);
@@ -67,7 +90,11 @@ export function typedPrefixLength(stages: Doc[]): number {
  * mingo once over all documents and typed like mongod's output: untouched fields keep their stored
  * types, arithmetic follows mongod's promotion, `{$type: "$f"}` names the stored type.
  */
-export function runTypedStages(exacts: Doc[], stages: Doc[]): Doc[] {
+export function runTypedStages(exacts: Doc[], stages: Doc[], ctx?: QueryContext): Doc[] {
+  return withContext(ctx, () => typedStages(exacts, stages));
+}
+
+function typedStages(exacts: Doc[], stages: Doc[]): Doc[] {
   let current = exacts;
   for (const stage of stages) {
     if ("$skip" in stage) {
@@ -81,7 +108,7 @@ export function runTypedStages(exacts: Doc[], stages: Doc[]): Doc[] {
     if ("$sort" in stage) {
       const spec = parseSort(stage.$sort);
       if (!spec) throw mongoError("Location15976", "$sort stage must have at least one sort key");
-      current = sortDocs(current, spec);
+      current = sortDocs(current, spec, active?.ctx.collation?.compare);
       continue;
     }
     if ("$group" in stage) {
@@ -89,7 +116,7 @@ export function runTypedStages(exacts: Doc[], stages: Doc[]): Doc[] {
       continue;
     }
     if ("$match" in stage) {
-      const matcher = compileFilter(stage.$match);
+      const matcher = compileFilter(stage.$match, active?.ctx);
       current = current.filter((exact) => {
         const promoted = promote(exact);
         linkTwins(promoted, exact);
@@ -117,7 +144,7 @@ function typedGroup(exacts: Doc[], stage: Doc): Doc[] {
   const outs = aggregatorFor(stage).run(inputs) as Doc[];
   const members = new Map<string, Input[]>();
   inputs.forEach((promoted, i) => {
-    const key = encodeKey(evalExpr(promoted, spec._id, BSON_OPTIONS as never) ?? null);
+    const key = encodeKey(evalExpr(promoted, spec._id, currentOptions() as never) ?? null);
     const list = members.get(key);
     const member = { exact: exacts[i]!, promoted };
     if (list) list.push(member);
@@ -191,7 +218,12 @@ function typedAccumulator(acc: unknown, group: Input[], out: unknown): unknown {
 
 const aggregators = new WeakMap<Doc, Aggregator>();
 
+function currentOptions(): Partial<Options> {
+  return active ? { ...BSON_OPTIONS, ...active.extra } : BSON_OPTIONS;
+}
+
 function aggregatorFor(stage: Doc): Aggregator {
+  if (active) return bsonAggregator([stage], active.extra);
   let a = aggregators.get(stage);
   if (!a) {
     a = bsonAggregator([stage]);
@@ -289,7 +321,7 @@ const TYPE_NAMES: Record<string, string> = { int: "int", long: "long", double: "
 
 /** mingo's value of an expression, for conditions and conversions (typed separately). */
 function evaluate(expr: unknown, input: Input): unknown {
-  return evalExpr(input.promoted, promote(expr), BSON_OPTIONS as never);
+  return evalExpr(input.promoted, promote(expr), currentOptions() as never);
 }
 
 function truthy(v: unknown): boolean {

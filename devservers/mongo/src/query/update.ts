@@ -5,6 +5,7 @@ import { formatValue } from "../storage/collection";
 import { cloneDoc } from "./clone";
 import { encodeKey } from "./compare";
 import { isInt32Number, promote, toExact } from "./number-types";
+import type { QueryContext } from "./op-context";
 import { type Doc, isPlainObject } from "./paths";
 import { idFirst } from "./projection";
 import { runTypedPipeline } from "./typed-pipeline";
@@ -161,6 +162,8 @@ export interface ApplyOptions {
   /** The query, for the positional `$` operator. */
   query?: Doc;
   isInsert?: boolean;
+  /** The operation's `let` variables and collation (pipeline updates). */
+  ctx?: QueryContext;
 }
 
 /**
@@ -183,7 +186,7 @@ export function applyUpdate(doc: Doc, spec: UpdateSpec, opts: ApplyOptions = {})
   }
   if (spec.kind === "pipeline") {
     try {
-      out = runTypedPipeline(doc, spec.stages, spec.exactStages);
+      out = runTypedPipeline(doc, spec.stages, spec.exactStages, opts.ctx);
     } catch (err) {
       throw toServerError(err);
     }

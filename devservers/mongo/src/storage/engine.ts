@@ -61,6 +61,11 @@ export class StorageEngine implements CatalogSink {
       coll.dirty = false;
     }
     for (const record of readJournal(journalFile(this.dbpath, this.manifest.gen))) this.apply(record);
+    // An `$out` interrupted by a crash leaves its temporary collection: dropped, as mongod does.
+    for (const [db, colls] of [...this.catalog.dbs]) {
+      for (const name of [...colls.keys()])
+        if (name.startsWith("tmp.agg_out.")) this.catalog.dropCollection(db, name);
+    }
     this.compactNow();
   }
 
