@@ -1,4 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
+import { ObjectId } from "mongodb";
 import Parser from "rss-parser";
 import { code, doc, heading, image, para, publishPost, text, withWriter } from "./reader-support";
 import { createBlogViaApi, newPerson, siteUrl, unique } from "./support";
@@ -214,4 +215,67 @@ test("an update to a published post reaches the cached page within a second", as
   await page.goto(url);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("The second title");
   await expect(page.getByText("Version two.")).toBeVisible();
+});
+
+test("the blog's owner hides a reader's comment from the post page", async ({ browser, page }) => {
+  const slug = unique("moderate");
+  const owner = await createBlogViaApi(page.request, {
+    name: `Moderated ${slug.slice(-4)}`,
+    slug,
+    theme: "minimal",
+  });
+  const reader = await signUpViaApi(page);
+  const story = await publishPost(slug, {
+    title: "A post with opinions",
+    content: doc(para(text("Discuss."))),
+  });
+  // A reader's comment with a reply, written to the blog's database; the purge goes out as usual.
+  await withWriter(slug, async ({ db, tenant, purger }) => {
+    const user = await db.master().users.findOne({ username: reader.username });
+    const postId = new ObjectId(story.id);
+    const comments = db.forTenant(tenant).comments;
+    const base = { postId, hidden: false, editedAt: null, deletedAt: null };
+    const top = await comments.insertOne({
+      ...base,
+      _id: new ObjectId(),
+      parentId: null,
+      authorId: user?._id ?? null,
+      body: "This post is wrong and here is why.",
+      createdAt: new Date(Date.now() - 60_000),
+    });
+    await comments.insertOne({
+      ...base,
+      _id: new ObjectId(),
+      parentId: top.insertedId,
+      authorId: tenant.ownerId,
+      body: "Thanks for reading anyway.",
+      createdAt: new Date(),
+    });
+    await db.forTenant(tenant).posts.updateOne({ _id: postId }, { $set: { "metrics.comments": 2 } });
+    await purger.purgeTenant(tenant, "test");
+  });
+
+  const context = await browser.newContext();
+  const op = await context.newPage();
+  await op.goto(siteUrl(slug, `/${story.slug}`));
+  await expect(op.locator(".comment").first()).toContainText("This post is wrong");
+  await op.getByRole("link", { name: "Sign in to comment" }).click();
+  await op.getByLabel("E-mail").fill(owner.email);
+  await op.getByLabel("Password").fill(owner.password);
+  await op.getByRole("button", { name: "Sign in" }).click();
+  await expect(op.locator("[data-user-slot]")).toContainText(owner.username);
+
+  const readerComment = op.locator(".comment[data-top-level]").first();
+  await readerComment.getByRole("button", { name: "Hide" }).click();
+  await expect(op.getByText("This comment was removed.")).toBeVisible();
+  await expect(op.getByText("This post is wrong")).toHaveCount(0);
+  await expect(op.getByText("Thanks for reading anyway.")).toBeVisible();
+
+  // Every reader sees it gone (the cached page was purged), and the owner can sign out of the blog.
+  await page.goto(siteUrl(slug, `/${story.slug}`));
+  await expect(page.getByText("This comment was removed.")).toBeVisible();
+  await expect(page.getByText("This post is wrong")).toHaveCount(0);
+  await op.getByRole("button", { name: "Sign out" }).click();
+  await expect(op.locator("[data-user-slot]")).toContainText("Sign in");
+  await context.close();
 });

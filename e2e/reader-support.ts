@@ -14,6 +14,7 @@ import { ReaderPurger } from "../server/services/reader-cache/reader-purger";
 export async function withWriter<T>(
   slug: string,
   work: (w: {
+    purger: ReaderPurger;
     posts: PostsService;
     tenant: TenantDoc;
     actor: { userId: ObjectId; role: "owner" };
@@ -32,7 +33,7 @@ export async function withWriter<T>(
     if (!tenant) throw new Error(`blog ${slug} not found`);
     const purger = new ReaderPurger({ db, log, redis: () => redis, redisPrefix });
     const posts = new PostsService({ db, log, fanout: new ReaderPurgeFanout(purger) });
-    return await work({ posts, tenant, db, actor: { userId: tenant.ownerId, role: "owner" } });
+    return await work({ purger, posts, tenant, db, actor: { userId: tenant.ownerId, role: "owner" } });
   } finally {
     redis.disconnect();
     await db.close();
