@@ -96,9 +96,16 @@ describe("produce and consume", () => {
     // maxWaitTime far above the test timeout: only the broker waking the fetch lets this pass.
     const consumer = await k.consumer({ maxWaitTimeInMs: 600_000 });
     const assigned = joined(consumer);
+    const fetching = new Promise<void>((resolve) => {
+      const off = consumer.on(consumer.events.FETCH_START, () => {
+        off();
+        resolve();
+      });
+    });
     const got = await collect(consumer, topic, false);
     await assigned;
-    // The first fetch (from the latest offset) is now parked on the broker.
+    // The first fetch, from the latest offset (resolved before it starts), is parked on the broker.
+    await fetching;
     await new Promise((r) => setTimeout(r, 300));
     await producer.send({ topic, acks: -1, messages: [{ value: "wake up" }] });
     await eventually(() => got.length === 1, "the produced message");
