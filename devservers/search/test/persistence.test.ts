@@ -15,6 +15,8 @@ import { type SearchProcess, spawnSearch } from "./search-process";
 import { embedded } from "./support";
 
 const dirs: string[] = [];
+/** Each round starts a server process; on a loaded two-core machine one start can take seconds. */
+const PROCESS_TESTS = { timeout: 240_000 };
 const servers: RunningSearch[] = [];
 const processes: SearchProcess[] = [];
 const clients: Client[] = [];
@@ -118,96 +120,104 @@ describe.runIf(embedded)("persistence", () => {
     expect(await client(server.url).indices.exists({ index: "auto" })).toBe(false);
   });
 
-  it("loses no acknowledged write when killed with -9 during a write storm (3 rounds)", async () => {
-    const dir = await tempDir();
-    const acked = new Map<string, number>(); // id → n of the last acknowledged write
-    /** The write each writer had in flight when the server died: it may or may not have landed. */
-    const inflight = new Map<string, "delete" | "index">();
-    let proc = await spawnSearch(dir);
-    processes.push(proc);
-    await client(proc.url).indices.create({ index: "storm", mappings: MAPPINGS });
-    for (let round = 0; round < 3; round++) {
-      const es = client(proc.url);
-      let stop = false;
-      const policies = [undefined, "wait_for", true, false] as const;
-      const writer = async (w: number) => {
-        let i = 0;
-        while (!stop) {
-          const id = `w${w}-${i % 25}`;
-          const n = round * 100_000 + i;
-          inflight.set(id, i % 11 === 10 ? "delete" : "index");
-          try {
-            if (i % 11 === 10) {
-              await es.delete({ index: "storm", id }, { ignore: [404] });
-              acked.delete(id);
-            } else if (i % 7 === 6) {
-              await es.bulk({
-                refresh: policies[i % 4],
-                operations: [
-                  { index: { _index: "storm", _id: id } },
-                  { title: `bulk ${n}`, tenant: `t${w}`, n, vec: [1, w, i] },
-                ],
-              });
-              acked.set(id, n);
-            } else {
-              await es.index({
-                index: "storm",
-                id,
-                document: { title: `doc ${n}`, tenant: `t${w}`, n, vec: [1, w, i] },
-                refresh: policies[i % 4],
-              });
-              acked.set(id, n);
-            }
-          } catch {
-            return; // the server died under this request: its write was not acknowledged
-          }
-          inflight.delete(id);
-          i++;
-        }
-      };
-      inflight.clear();
-      const storm = Promise.all(Array.from({ length: 6 }, (_, w) => writer(w)));
-      await new Promise((r) => setTimeout(r, 300 + Math.random() * 400));
-      proc.child.kill("SIGKILL");
-      stop = true;
-      await storm;
-      await proc.exited;
-      proc = await spawnSearch(dir);
+  it(
+    "loses no acknowledged write when killed with -9 during a write storm (3 rounds)",
+    PROCESS_TESTS,
+    async () => {
+      const dir = await tempDir();
+      const acked = new Map<string, number>(); // id → n of the last acknowledged write
+      /** The write each writer had in flight when the server died: it may or may not have landed. */
+      const inflight = new Map<string, "delete" | "index">();
+      let proc = await spawnSearch(dir);
       processes.push(proc);
-      const check = client(proc.url);
-      const wanted = [...acked].filter(([id]) => inflight.get(id) !== "delete");
-      const { docs } = await check.mget<{ n: number }>({ index: "storm", ids: wanted.map(([id]) => id) });
-      wanted.forEach(([id, n], k) => {
-        const got = docs[k]!;
-        expect("found" in got && got.found, `acknowledged ${id} lost after round ${round}`).toBe(true);
-        // The write in flight when the server died may have landed after the last acknowledged one.
-        if ("found" in got && got.found) expect(got._source!.n).toBeGreaterThanOrEqual(n);
-      });
-      const total = (await check.count({ index: "storm" })).count;
-      expect(total).toBeGreaterThanOrEqual(acked.size);
-    }
-    expect(acked.size).toBeGreaterThan(0);
-  });
+      await client(proc.url).indices.create({ index: "storm", mappings: MAPPINGS });
+      for (let round = 0; round < 3; round++) {
+        const es = client(proc.url);
+        let stop = false;
+        const policies = [undefined, "wait_for", true, false] as const;
+        const writer = async (w: number) => {
+          let i = 0;
+          while (!stop) {
+            const id = `w${w}-${i % 25}`;
+            const n = round * 100_000 + i;
+            inflight.set(id, i % 11 === 10 ? "delete" : "index");
+            try {
+              if (i % 11 === 10) {
+                await es.delete({ index: "storm", id }, { ignore: [404] });
+                acked.delete(id);
+              } else if (i % 7 === 6) {
+                await es.bulk({
+                  refresh: policies[i % 4],
+                  operations: [
+                    { index: { _index: "storm", _id: id } },
+                    { title: `bulk ${n}`, tenant: `t${w}`, n, vec: [1, w, i] },
+                  ],
+                });
+                acked.set(id, n);
+              } else {
+                await es.index({
+                  index: "storm",
+                  id,
+                  document: { title: `doc ${n}`, tenant: `t${w}`, n, vec: [1, w, i] },
+                  refresh: policies[i % 4],
+                });
+                acked.set(id, n);
+              }
+            } catch {
+              return; // the server died under this request: its write was not acknowledged
+            }
+            inflight.delete(id);
+            i++;
+          }
+        };
+        inflight.clear();
+        const storm = Promise.all(Array.from({ length: 6 }, (_, w) => writer(w)));
+        await new Promise((r) => setTimeout(r, 300 + Math.random() * 400));
+        proc.child.kill("SIGKILL");
+        stop = true;
+        await storm;
+        await proc.exited;
+        proc = await spawnSearch(dir);
+        processes.push(proc);
+        const check = client(proc.url);
+        const wanted = [...acked].filter(([id]) => inflight.get(id) !== "delete");
+        const { docs } = await check.mget<{ n: number }>({ index: "storm", ids: wanted.map(([id]) => id) });
+        wanted.forEach(([id, n], k) => {
+          const got = docs[k]!;
+          expect("found" in got && got.found, `acknowledged ${id} lost after round ${round}`).toBe(true);
+          // The write in flight when the server died may have landed after the last acknowledged one.
+          if ("found" in got && got.found) expect(got._source!.n).toBeGreaterThanOrEqual(n);
+        });
+        const total = (await check.count({ index: "storm" })).count;
+        expect(total).toBeGreaterThanOrEqual(acked.size);
+      }
+      expect(acked.size).toBeGreaterThan(0);
+    },
+  );
 
-  it("takes over the lock of a killed server even while it is an unreaped zombie", async () => {
-    const dir = await tempDir();
-    const proc = await spawnSearch(dir);
-    processes.push(proc);
-    await client(proc.url).index({ index: "z", id: "1", document: { title: "kept" }, refresh: true });
-    // A second server on a live server's directory is refused.
-    await expect(startSearch({ dir, quiet: true })).rejects.toThrow(/in use/);
-    proc.child.kill("SIGKILL");
-    // Without yielding to the event loop, Node cannot reap the child: it stays a zombie.
-    const stat = () => fs.readFileSync(`/proc/${proc.pid}/stat`, "utf8");
-    const deadline = Date.now() + 5_000;
-    while (!/\) Z /.test(stat()) && Date.now() < deadline) {}
-    expect(stat()).toMatch(/\) Z /);
-    expect(() => process.kill(proc.pid, 0)).not.toThrow(); // a zombie still "exists" for kill -0
-    const next = startSearch({ dir, quiet: true }); // takes the lock synchronously, zombie still there
-    const server = await next;
-    servers.push(server);
-    expect((await client(server.url).get({ index: "z", id: "1" }))._source).toEqual({ title: "kept" });
-  });
+  it(
+    "takes over the lock of a killed server even while it is an unreaped zombie",
+    PROCESS_TESTS,
+    async () => {
+      const dir = await tempDir();
+      const proc = await spawnSearch(dir);
+      processes.push(proc);
+      await client(proc.url).index({ index: "z", id: "1", document: { title: "kept" }, refresh: true });
+      // A second server on a live server's directory is refused.
+      await expect(startSearch({ dir, quiet: true })).rejects.toThrow(/in use/);
+      proc.child.kill("SIGKILL");
+      // Without yielding to the event loop, Node cannot reap the child: it stays a zombie.
+      const stat = () => fs.readFileSync(`/proc/${proc.pid}/stat`, "utf8");
+      const deadline = Date.now() + 5_000;
+      while (!/\) Z /.test(stat()) && Date.now() < deadline) {}
+      expect(stat()).toMatch(/\) Z /);
+      expect(() => process.kill(proc.pid, 0)).not.toThrow(); // a zombie still "exists" for kill -0
+      const next = startSearch({ dir, quiet: true }); // takes the lock synchronously, zombie still there
+      const server = await next;
+      servers.push(server);
+      expect((await client(server.url).get({ index: "z", id: "1" }))._source).toEqual({ title: "kept" });
+    },
+  );
 
   it("cuts off a torn record at the end of a log", async () => {
     const dir = await tempDir();

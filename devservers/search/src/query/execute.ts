@@ -9,6 +9,51 @@ const f = Math.fround;
 // Bound locally: imported functions are module getters in the transpiled code (hot loops).
 const score = bm25Score;
 
+/**
+ * Scratch arrays, reused: a query allocates a few dense arrays per clause, and at 10,000
+ * documents fresh ones cost more in garbage collection than the scoring itself. Arrays handed
+ * back with `release` are zeroed when taken again. Only this module's intermediates come back;
+ * results handed outside are left to the GC.
+ */
+const pools = {
+  f64: new Map<number, Float64Array[]>(),
+  u8: new Map<number, Uint8Array[]>(),
+  u16: new Map<number, Uint16Array[]>(),
+};
+const POOL_DEPTH = 12;
+
+function take<T extends Float64Array | Uint8Array | Uint16Array>(
+  map: Map<number, T[]>,
+  n: number,
+  make: (n: number) => T,
+): T {
+  const a = map.get(n)?.pop();
+  if (a) {
+    a.fill(0);
+    return a;
+  }
+  return make(n);
+}
+const f64 = (n: number) => take(pools.f64, n, (k) => new Float64Array(k));
+const u8 = (n: number) => take(pools.u8, n, (k) => new Uint8Array(k));
+const u16 = (n: number) => take(pools.u16, n, (k) => new Uint16Array(k));
+
+function release(...arrays: (Float64Array | Uint8Array | Uint16Array | null | undefined)[]): void {
+  for (const a of arrays) {
+    if (!a) continue;
+    const map = (
+      a instanceof Float64Array ? pools.f64 : a instanceof Uint16Array ? pools.u16 : pools.u8
+    ) as Map<number, (typeof a)[]>;
+    if (map.size > 8 && !map.has(a.length)) map.clear();
+    let list = map.get(a.length);
+    if (!list) {
+      list = [];
+      map.set(a.length, list);
+    }
+    if (list.length < POOL_DEPTH) list.push(a);
+  }
+}
+
 /** Matching documents (1 per doc id) and their scores (floats, as Lucene computes them). */
 export interface Scored {
   match: Uint8Array;
@@ -31,7 +76,7 @@ export class Executor {
   }
 
   private empty(): Scored {
-    return { match: new Uint8Array(this.n), score: new Float64Array(this.n) };
+    return { match: u8(this.n), score: f64(this.n) };
   }
 
   /** All live documents. */
@@ -50,9 +95,10 @@ export class Executor {
       case "term":
       case "phrase": {
         const out = this.empty();
-        const count = new Uint8Array(this.n);
+        const count = u8(this.n);
         this.addScored(q, boost, out.score, count);
         for (let d = 0; d < this.n; d++) out.match[d] = count[d]! > 0 ? 1 : 0;
+        release(count);
         return out;
       }
       case "bool":
@@ -120,6 +166,7 @@ export class Executor {
         count[d] = count[d]! + 1;
       }
     }
+    release(r.match, r.score);
   }
 
   private phrase(
@@ -179,29 +226,36 @@ export class Executor {
     let required: Uint8Array | null = null;
     let mustSum: Float64Array | null = null;
     if (q.must.length > 0) {
-      mustSum = new Float64Array(n);
-      const mustCount = new Uint16Array(n);
+      mustSum = f64(n);
+      const mustCount = u16(n);
       for (const m of q.must) this.addScored(m, boost, mustSum, mustCount);
-      required = new Uint8Array(n);
+      required = u8(n);
       for (let d = 0; d < n; d++) required[d] = mustCount[d] === q.must.length ? 1 : 0;
+      release(mustCount);
     }
     for (const fq of q.filter) {
       const bits = this.filter(fq);
       if (!required) required = bits;
-      else for (let d = 0; d < n; d++) required[d] = required[d]! & bits[d]!;
+      else {
+        for (let d = 0; d < n; d++) required[d] = required[d]! & bits[d]!;
+        release(bits);
+      }
     }
     let shouldSum: Float64Array | null = null;
     let shouldCount: Uint16Array | null = null;
     if (q.should.length > 0) {
-      shouldSum = new Float64Array(n);
-      shouldCount = new Uint16Array(n);
+      shouldSum = f64(n);
+      shouldCount = u16(n);
       for (const s of q.should) this.addScored(s, boost, shouldSum, shouldCount);
     }
     let excluded: Uint8Array | null = null;
     for (const mq of q.mustNot) {
       const bits = this.filter(mq);
       if (!excluded) excluded = bits;
-      else for (let d = 0; d < n; d++) excluded[d] = excluded[d]! | bits[d]!;
+      else {
+        for (let d = 0; d < n; d++) excluded[d] = excluded[d]! | bits[d]!;
+        release(bits);
+      }
     }
     const msm = required ? q.minShouldMatch : Math.max(1, q.minShouldMatch);
     const pureNegative = !required && q.should.length === 0;
@@ -217,14 +271,15 @@ export class Executor {
       const s = shouldSum && shouldCount![d]! > 0 ? f(shouldSum[d]!) : 0;
       out.score[d] = mustSum && shouldSum ? f(m + s) : mustSum ? m : s;
     }
+    release(required, mustSum, shouldSum, shouldCount, excluded);
     return out;
   }
 
   private disMax(q: Extract<Query, { kind: "dis_max" }>, boost: number): Scored {
     const n = this.n;
-    const max = new Float64Array(n);
-    const total = new Float64Array(n);
-    const match = new Uint8Array(n);
+    const max = f64(n);
+    const total = f64(n);
+    const match = u8(n);
     for (const sub of q.queries) {
       const r = this.scores(sub, boost);
       for (let d = 0; d < n; d++) {
@@ -234,11 +289,13 @@ export class Executor {
         total[d] = total[d]! + s;
         match[d] = 1;
       }
+      release(r.match, r.score);
     }
-    const score = new Float64Array(n);
+    const score = f64(n);
     for (let d = 0; d < n; d++) {
       if (match[d]) score[d] = f(max[d]! + (total[d]! - max[d]!) * q.tieBreaker);
     }
+    release(max, total);
     return { match, score };
   }
 
@@ -246,7 +303,7 @@ export class Executor {
   filter(q: Query): Uint8Array {
     const n = this.n;
     const del = this.seg.deleted;
-    const bits = new Uint8Array(n);
+    const bits = u8(n);
     const setList = (docs: Int32Array, len: number) => {
       for (let i = 0; i < len; i++) {
         const d = docs[i]!;
@@ -257,8 +314,11 @@ export class Executor {
     switch (q.kind) {
       case "none":
         return bits;
-      case "all":
-        return this.liveBits();
+      case "all": {
+        const del = this.seg.deleted;
+        for (let d = 0; d < n; d++) bits[d] = del[d] ? 0 : 1;
+        return bits;
+      }
       case "term": {
         if (q.def.type === "text") {
           const p = this.seg.text.get(q.def.path)?.terms.get(q.term);
@@ -309,9 +369,14 @@ export class Executor {
         return bits;
       }
       case "constant":
+        release(bits);
         return this.filter(q.filter);
-      default:
-        return this.scores(q).match;
+      default: {
+        release(bits);
+        const r = this.scores(q);
+        release(r.score);
+        return r.match;
+      }
     }
   }
 
