@@ -38,28 +38,31 @@ test("studio screenshots", async ({ page, request, context }) => {
   await expect(body(page)).toBeVisible({ timeout: 60_000 });
   await page.getByLabel("Title").fill("Notes from a week of slow travel");
   await body(page).click();
-  await page.keyboard.type(
+  await page.keyboard.insertText(
     "Trains are the best place to write. The landscape moves, you don't, and nobody expects an answer before the next station.",
   );
   await page.keyboard.press("Enter");
-  await page.keyboard.type("## What I packed");
+  await page.keyboard.type("## ");
+  await page.keyboard.insertText("What I packed");
   await page.keyboard.press("Enter");
+  await page.keyboard.type("- ");
   for (const item of ["A notebook with squared paper", "One good pen", "An offline copy of everything"]) {
-    await page.keyboard.type(item);
+    await page.keyboard.insertText(item);
     await page.keyboard.press("Enter");
   }
   await page.keyboard.press("Enter");
   await page.keyboard.type("```js ");
-  await page.keyboard.type(
-    "const stations = ['Lyon', 'Turin', 'Milan'];\nfor (const s of stations) console.log('next: ' + s);",
-  );
+  await page.keyboard.insertText("const stations = ['Lyon', 'Turin', 'Milan'];");
+  await page.keyboard.press("Enter");
+  await page.keyboard.insertText("for (const s of stations) console.log('next: ' + s);");
   await page.keyboard.press("Enter");
   await page.keyboard.press("Enter");
   await page.keyboard.press("Enter");
-  await page.keyboard.type("> Slow is smooth, smooth is fast.");
+  await page.keyboard.type("> ");
+  await page.keyboard.insertText("Slow is smooth, smooth is fast.");
   await page.keyboard.press("Enter");
   await page.keyboard.press("Enter");
-  await page.keyboard.type("The rest of the week was quieter.");
+  await page.keyboard.insertText("The rest of the week was quieter.");
   await saved(page);
   // The floating toolbar over a selection.
   await page.keyboard.press("Shift+Home");
@@ -83,7 +86,7 @@ test("studio screenshots", async ({ page, request, context }) => {
   await expect(page.getByText("Published. It's live on your blog.")).toBeVisible();
   await body(page).click();
   await page.keyboard.press("ControlOrMeta+End");
-  await page.keyboard.type(" Then it rained for two days and the notebook filled up.");
+  await page.keyboard.insertText(" Then it rained for two days and the notebook filled up.");
   await saved(page);
   await page.getByRole("button", { name: "Revisions" }).click();
   const panel = page.getByRole("dialog", { name: "Revisions" });
@@ -103,12 +106,12 @@ test("studio screenshots", async ({ page, request, context }) => {
   await expect(body(other)).toBeVisible({ timeout: 60_000 });
   await body(other).click();
   await other.keyboard.press("ControlOrMeta+End");
-  await other.keyboard.type(" A line added on the laptop.");
+  await other.keyboard.insertText(" A line added on the laptop.");
   await saved(other);
   await other.close();
   await body(page).click();
   await page.keyboard.press("ControlOrMeta+End");
-  await page.keyboard.type(" A line added on the phone.");
+  await page.keyboard.insertText(" A line added on the phone.");
   await expect(page.getByRole("dialog", { name: "This post was changed somewhere else" })).toBeVisible({
     timeout: 30_000,
   });
@@ -122,7 +125,7 @@ test("studio screenshots", async ({ page, request, context }) => {
     await expect(body(page)).toBeVisible({ timeout: 60_000 });
     await page.getByLabel("Title").fill(title);
     await body(page).click();
-    await page.keyboard.type("A few words to start.");
+    await page.keyboard.insertText("A few words to start.");
     await saved(page);
   }
   await page.goto(`/studio/${slug}/posts`);

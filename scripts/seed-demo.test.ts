@@ -26,7 +26,8 @@ afterAll(async () => {
   await db.close();
 });
 
-describe("demo seed", () => {
+// Each test runs the seed (a full process: the whole service container) two or three times.
+describe("demo seed", { timeout: 240_000 }, () => {
   it("creates the demo login, three active blogs and their published posts, and is idempotent", async () => {
     const first = runSeed();
     expect(first.status, first.stderr).toBe(0);
@@ -53,6 +54,10 @@ describe("demo seed", () => {
       for (const post of posts) {
         expect(post.status).toBe("published");
         expect(post.content).toMatchObject({ type: "doc" });
+        // Written through the posts service: rendered once, ready for the reader.
+        expect(post.html).toMatch(/^<p>/);
+        expect(post.wordCount).toBeGreaterThan(10);
+        expect(post.publishedAt).toBeInstanceOf(Date);
       }
     }
   });

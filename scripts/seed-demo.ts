@@ -5,7 +5,7 @@
  * Standalone: `npx tsx scripts/seed-demo.ts` (uses MONGODB_URI / MONGODB_DB_PREFIX).
  */
 import { ObjectId } from "mongodb";
-import { DatabaseService, type PostDoc, type TenantDoc } from "../server/db";
+import { DatabaseService, type TenantDoc } from "../server/db";
 import { env } from "../server/env";
 import { isAppError } from "../server/errors";
 import { log } from "../server/log";
@@ -51,30 +51,41 @@ async function ensureBlog(services: Services, blog: DemoBlog, caller: Caller): P
   return services.tenants.findActiveBySlug(blog.slug);
 }
 
+/**
+ * Each demo post through the posts service (create, save, publish), so it carries the rendered
+ * HTML, text and reading time like any post written in the editor. Existing posts are left alone,
+ * except ones seeded before the renderer existed, which get their HTML now.
+ */
 async function ensurePosts(services: Services, tenant: TenantDoc, blog: DemoBlog, authorId: ObjectId) {
   const { posts } = services.db.forTenant(tenant);
+  const actor = { userId: authorId, role: "owner" as const };
   let added = 0;
   for (const post of blog.posts) {
-    if (await posts.findOne({ slug: post.slug }, { projection: { _id: 1 } })) continue;
-    const at = new Date(Date.now() - post.daysAgo * 86_400_000);
-    const doc: PostDoc = {
-      _id: new ObjectId(),
-      title: post.title,
+    const existing = await posts.findOne(
+      { slug: post.slug },
+      { projection: { _id: 1, html: 1, version: 1, content: 1 } },
+    );
+    if (existing) {
+      if (existing.html === undefined) {
+        await services.posts.save(tenant, actor, existing._id.toHexString(), {
+          baseVersion: existing.version,
+          content: existing.content,
+        });
+        say(`rendered ${blog.slug}/${post.slug}`);
+      }
+      continue;
+    }
+    const draft = await services.posts.create(tenant, actor, { title: post.title, content: tiptapDoc(post) });
+    const saved = await services.posts.save(tenant, actor, draft.id, {
+      baseVersion: draft.version,
       slug: post.slug,
-      content: tiptapDoc(post.paragraphs),
-      excerpt: post.paragraphs[0] ?? "",
       tags: post.tags,
-      status: "published",
-      publishAt: null,
-      publishedAt: at,
-      authorIds: [authorId],
-      version: 1,
-      // Not yet in the global feed: the pipeline worker (a later issue) picks it up from here.
-      syncedVersion: 0,
-      createdAt: at,
-      updatedAt: at,
-    };
-    await posts.insertOne(doc);
+    });
+    if (!saved.ok) throw new Error(`demo post ${post.slug} changed while seeding`);
+    await services.posts.publish(tenant, actor, draft.id, saved.post.version);
+    // Spread the demo posts over the last days so the blog has a plausible order (not a content change).
+    const at = new Date(Date.now() - post.daysAgo * 86_400_000);
+    await posts.updateOne({ _id: new ObjectId(draft.id) }, { $set: { publishedAt: at, createdAt: at } });
     added++;
   }
   if (added) say(`added ${added} post(s) to ${blog.slug}`);
@@ -96,8 +107,13 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  const message = isAppError(error) ? `${error.code}: ${error.message}` : String(error);
-  console.error(`demo seed failed: ${message}`);
-  process.exit(1);
-});
+// Exit explicitly: publishing runs the post fan-out (feed, scheduler queues, reader purges), whose
+// Redis and queue connections would otherwise keep the process alive.
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    const message = isAppError(error) ? `${error.code}: ${error.message}` : String(error);
+    console.error(`demo seed failed: ${message}`);
+    process.exit(1);
+  },
+);

@@ -1,6 +1,7 @@
 "use client";
 
 import type { JSONContent } from "@tiptap/core";
+import type { EditorProps } from "@tiptap/pm/view";
 import { EditorContent, useEditor } from "@tiptap/react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -119,12 +120,13 @@ export function PostEditor({
   const uploadRef = useRef(uploadImage);
   uploadRef.current = uploadImage;
 
-  const editor = useEditor({
-    extensions: editorExtensions({ slashStore, slashItems: () => items }),
-    content: initial.content as JSONContent,
-    editable: !readOnly,
-    immediatelyRender: false,
-    editorProps: {
+  // Stable across renders: useEditor reconfigures the editor whenever an option changes identity.
+  const extensions = useMemo(
+    () => editorExtensions({ slashStore, slashItems: () => items }),
+    [slashStore, items],
+  );
+  const editorProps = useMemo<EditorProps>(
+    () => ({
       attributes: {
         "aria-label": "Post body",
         "aria-multiline": "true",
@@ -161,7 +163,15 @@ export function PostEditor({
           void upload(file).then((attrs) => editorRef.current && insertImage(editorRef.current, attrs));
         return true;
       },
-    },
+    }),
+    [],
+  );
+  const editor = useEditor({
+    extensions,
+    content: initial.content as JSONContent,
+    editable: !readOnly,
+    immediatelyRender: false,
+    editorProps,
     onUpdate: ({ editor: e }) => {
       setWords(e.storage.characterCount.words());
       autosaveRef.current?.queue({ title: titleRef.current, content: e.getJSON() });

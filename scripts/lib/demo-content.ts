@@ -13,6 +13,10 @@ export interface DemoPost {
   title: string;
   tags: string[];
   paragraphs: string[];
+  /** Optional richer blocks after the paragraphs: a section heading, a list, a code sample. */
+  heading?: string;
+  list?: string[];
+  code?: { language: string; text: string };
   /** Days before the seed ran, so the posts have a plausible order. */
   daysAgo: number;
 }
@@ -49,6 +53,13 @@ export const DEMO_BLOGS: DemoBlog[] = [
           "This post was written by the demo seed, through the same services the app uses.",
           "Run `npm run dev` again and nothing is duplicated: the seed checks before it writes.",
         ],
+        heading: "What the seed does",
+        list: [
+          "Creates the demo login",
+          "Sets up three blogs",
+          "Publishes a few posts through the posts service",
+        ],
+        code: { language: "bash", text: "npm run dev\n# then open http://demo.localhost:3000" },
       },
     ],
   },
@@ -108,10 +119,27 @@ export const DEMO_BLOGS: DemoBlog[] = [
   },
 ];
 
-/** Tiptap (ProseMirror) JSON for a few plain paragraphs. */
-export function tiptapDoc(paragraphs: string[]) {
-  return {
-    type: "doc",
-    content: paragraphs.map((text) => ({ type: "paragraph", content: [{ type: "text", text }] })),
-  };
+const text = (t: string) => ({ type: "text", text: t });
+
+/** Tiptap (ProseMirror) JSON for a demo post: its paragraphs, then its optional heading, list and code. */
+export function tiptapDoc(post: Pick<DemoPost, "paragraphs" | "heading" | "list" | "code">) {
+  const content: unknown[] = post.paragraphs.map((t) => ({ type: "paragraph", content: [text(t)] }));
+  if (post.heading) content.push({ type: "heading", attrs: { level: 2 }, content: [text(post.heading)] });
+  if (post.list?.length) {
+    content.push({
+      type: "bulletList",
+      content: post.list.map((t) => ({
+        type: "listItem",
+        content: [{ type: "paragraph", content: [text(t)] }],
+      })),
+    });
+  }
+  if (post.code) {
+    content.push({
+      type: "codeBlock",
+      attrs: { language: post.code.language },
+      content: [text(post.code.text)],
+    });
+  }
+  return { type: "doc", content };
 }
