@@ -1,0 +1,265 @@
+/**
+ * `npm run bench:scheduler` — publish lateness of scheduled posts. 500 posts on 20 blogs are
+ * scheduled through the posts service (as the studio does) to go live within the same minute,
+ * spread over it; the worker process (`workers/main.ts`, its own process, defaults) publishes
+ * them from their delayed jobs. Lateness of a post = when its row appeared in the global feed
+ * (the worker's write, after the publish and its fan-out) − its `publishAt`.
+ *
+ *   spread   500 posts spread over one minute                  → scheduler_lateness_p50_ms, _p99_ms
+ *   burst    500 posts due at the same second (extra figure)   → scheduler_burst_p99_ms
+ *
+ * The periodic sweep stays at its default 10 minutes, so every figure comes from the exact jobs.
+ * Run it alone (`flock /tmp/conduit-bench.lock npm run bench:scheduler`): two shared cores.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const BLOGS = 20;
+const POSTS = 500;
+
+function spawnReady(name: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp) {
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  const lines: string[] = [];
+  const match = new Promise<RegExpMatchArray>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${name} not ready in 180 s\n${lines.join("\n")}`)),
+      180_000,
+    );
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on("line", (line) => {
+        lines.push(line);
+        if (lines.length > 50) lines.shift();
+        const m = ready.exec(line);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m);
+        }
+      });
+    }
+    child.once("exit", (code) => reject(new Error(`${name} exited (${code})\n${lines.join("\n")}`)));
+  });
+  return { child, match };
+}
+
+async function stop(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.pid === undefined) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  const timer = setTimeout(() => {
+    try {
+      if (child.pid) process.kill(-child.pid, "SIGKILL");
+    } catch {}
+  }, 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function percentile(sorted: number[], p: number): number {
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i] ?? Number.NaN;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main(): Promise<void> {
+  const { MONGO_NODE_FLAGS } = await import("../../devservers/mongo/node-flags");
+  const { parseEnv } = await import("../../server/env");
+  const { DatabaseService } = await import("../../server/db");
+  const { createServices } = await import("../../server/services/container");
+  const { callerFrom } = await import("../../server/http/caller");
+  const { ObjectId } = await import("mongodb");
+  const pino = (await import("pino")).default;
+  const { Redis } = await import("ioredis");
+
+  const stamp = Date.now().toString(36);
+  const dbpath = await mkdtemp(path.join(tmpdir(), "conduit-bench-scheduler-"));
+  const children: ChildProcess[] = [];
+  let db: InstanceType<typeof DatabaseService> | undefined;
+  const redisUrl = process.env.REDIS_URL || "redis://127.0.0.1:6379";
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  const redisPrefix = `bench-scheduler-${stamp}:`;
+  let services: ReturnType<typeof createServices> | undefined;
+  try {
+    const mongo = spawnReady(
+      "mongo",
+      [
+        ...MONGO_NODE_FLAGS,
+        "--import",
+        "tsx",
+        "devservers/mongo/cli.ts",
+        "--port",
+        "0",
+        "--dbpath",
+        dbpath,
+        "--quiet",
+      ],
+      process.env,
+      /^ready (mongodb:\/\/\S+)/,
+    );
+    children.push(mongo.child);
+    const mongoUri = (await mongo.match)[1] ?? "";
+    const prefix = `bench${stamp.slice(-8)}`;
+    const rawEnv = {
+      MONGODB_URI: mongoUri,
+      MONGODB_DB_PREFIX: prefix,
+      ROOT_DOMAIN: "localhost:3000",
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: redisPrefix,
+    };
+    const env = parseEnv(rawEnv);
+    db = new DatabaseService({ uri: mongoUri, prefix });
+    services = createServices({
+      db,
+      log: pino({ level: "warn", customLevels: { master: 35 } }),
+      env,
+      redis: () => redis,
+    });
+    await db.ensureMasterIndexes();
+    const owner = await services.users.signUp({
+      email: "bench-scheduler@example.test",
+      username: "benchscheduler",
+      password: "correct horse battery staple",
+      name: "Bench Writer",
+    });
+    const caller = callerFrom(
+      { user: services.users.toSessionUser(owner) },
+      { ip: null, requestId: "bench" },
+    );
+    const tenants = [];
+    for (let b = 0; b < BLOGS; b++) {
+      await services.tenants.create(
+        { name: `Schedule blog ${b}`, slug: `schedule-blog-${b}`, theme: "classic" },
+        caller,
+      );
+      const tenant = await services.tenants.findActiveBySlug(`schedule-blog-${b}`);
+      if (!tenant) throw new Error("blog not created");
+      tenants.push(tenant);
+    }
+    const actor = { userId: owner._id, role: "owner" as const };
+
+    const worker = spawnReady(
+      "worker",
+      ["--import", "tsx", "workers/main.ts"],
+      {
+        ...process.env,
+        ...rawEnv,
+        NODE_ENV: "production",
+        AUTH_SECRETS: `bench:${"x".repeat(40)}`,
+        LOG_LEVEL: "warn",
+      },
+      /^ready worker/,
+    );
+    children.push(worker.child);
+    await worker.match;
+
+    /** Drafts, then scheduled for `at(i)`; returns post id → publishAt. */
+    const schedule = async (label: string, at: (i: number) => Date) => {
+      const drafts: { tenant: (typeof tenants)[number]; id: string }[] = [];
+      for (let i = 0; i < POSTS; i++) {
+        const tenant = tenants[i % BLOGS]!;
+        const created = await services!.posts.create(tenant, actor, { title: `${label} ${i}` });
+        drafts.push({ tenant, id: created.id });
+      }
+      const due = new Map<string, number>();
+      for (const [i, d] of drafts.entries()) {
+        const when = at(i);
+        await services!.posts.schedule(d.tenant, actor, d.id, when);
+        due.set(d.id, when.getTime());
+      }
+      return due;
+    };
+
+    /** Waits until every post has its feed row; lateness = row written − publishAt. */
+    const lateness = async (due: Map<string, number>): Promise<number[]> => {
+      const ids = [...due.keys()].map((id) => new ObjectId(id));
+      const last = Math.max(...due.values());
+      for (;;) {
+        const rows = await db!
+          .master()
+          .globalFeed.find(
+            { postId: { $in: ids }, removedAt: { $exists: false } },
+            { projection: { postId: 1, updatedAt: 1 } },
+          )
+          .toArray();
+        if (rows.length === ids.length) {
+          return rows
+            .map((r) => r.updatedAt.getTime() - (due.get(r.postId.toHexString()) ?? 0))
+            .sort((a, b) => a - b);
+        }
+        if (Date.now() > last + 120_000)
+          throw new Error(`only ${rows.length} of ${ids.length} posts published`);
+        await sleep(250);
+      }
+    };
+
+    // ── spread: 500 posts over one minute, starting when every one is scheduled ──
+    const prepared = performance.now();
+    const start = Date.now() + 40_000;
+    const spreadDue = await schedule("Spread", (i) => new Date(start + Math.floor((i * 60_000) / POSTS)));
+    const setupS = (performance.now() - prepared) / 1000;
+    if (Date.now() > start)
+      throw new Error(`scheduling took ${setupS.toFixed(0)} s, past the first due time`);
+    const spread = await lateness(spreadDue);
+
+    // ── burst: 500 posts due at the same second ──
+    const burstAt = Date.now() + 40_000;
+    const burstDue = await schedule("Burst", () => new Date(burstAt));
+    const burst = await lateness(burstDue);
+
+    const early = [...spread, ...burst].filter((ms) => ms < 0).length;
+    const row = (label: string, l: number[]) =>
+      `${label.padEnd(30)} ${String(l.length).padStart(6)} ${percentile(l, 50).toFixed(0).padStart(8)} ${percentile(l, 99).toFixed(0).padStart(8)} ${(l.at(-1) ?? 0).toFixed(0).padStart(8)}`;
+    console.log(`\nPublish lateness (feed row written − publishAt), one worker process, ${BLOGS} blogs`);
+    console.log(
+      `${"".padEnd(30)} ${"posts".padStart(6)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"max ms".padStart(8)}`,
+    );
+    console.log(row("500 spread over one minute", spread));
+    console.log(row("500 due at the same second", burst));
+    console.log(`published early: ${early}`);
+    const p50 = percentile(spread, 50);
+    const p99 = percentile(spread, 99);
+    const b99 = percentile(burst, 99);
+    console.log(
+      `RESULT scheduler_lateness_p50_ms ${p50.toFixed(0)} ms target < 2000 ${p50 < 2000 ? "ok" : "miss"}`,
+    );
+    console.log(
+      `RESULT scheduler_lateness_p99_ms ${p99.toFixed(0)} ms target < 2000 ${p99 < 2000 ? "ok" : "miss"}`,
+    );
+    console.log(
+      `RESULT scheduler_burst_p99_ms ${b99.toFixed(0)} ms target < 2000 ${b99 < 2000 ? "ok" : "miss"}`,
+    );
+  } finally {
+    for (const child of children.reverse()) await stop(child);
+    await services?.queues.close();
+    await db?.close();
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${redisPrefix}*`, "COUNT", 500);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== "0");
+    redis.disconnect();
+    await rm(dbpath, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
