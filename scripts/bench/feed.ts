@@ -247,7 +247,7 @@ async function main(): Promise<void> {
     );
     const random = rng(42);
     const now = Date.now();
-    const tenants = [];
+    const tenants: import("../../server/db").TenantDoc[] = [];
     for (let b = 0; b < BLOGS; b++) {
       await services.tenants.create(
         { name: `Bench blog ${b}`, slug: `bench-blog-${b}`, theme: "classic" },

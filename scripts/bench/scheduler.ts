@@ -138,7 +138,7 @@ async function main(): Promise<void> {
       { user: services.users.toSessionUser(owner) },
       { ip: null, requestId: "bench" },
     );
-    const tenants = [];
+    const tenants: import("../../server/db").TenantDoc[] = [];
     for (let b = 0; b < BLOGS; b++) {
       await services.tenants.create(
         { name: `Schedule blog ${b}`, slug: `schedule-blog-${b}`, theme: "classic" },
