@@ -6,13 +6,15 @@
  *   2. Redis at REDIS_URL: started (`redis-server`) when nothing answers and the binary exists.
  *   2b. Kafka: KAFKA_BROKERS when set; else whatever answers on 127.0.0.1:<kafka-port>; else the
  *      embedded broker (`devservers/kafka`, data in `<data-dir>/kafka`).
+ *   2c. Elasticsearch: ELASTICSEARCH_URL when set; else an Elasticsearch answering on
+ *      127.0.0.1:<search-port>; else the embedded server (`devservers/search`, data in `<data-dir>/search`).
  *   3. The app processes in `appProcesses` (Next today; the workers join that list later).
  *   4. Idempotent demo content (`scripts/seed-demo.ts`), then the URLs.
  *
  * Ctrl-C (SIGINT/SIGTERM/SIGHUP) stops every child process group: apps first, then infrastructure.
  * Flags: --port <n> (or PORT, default 3000), --mongo-port <n> (default 27017; 0 = any free port),
  * --data-dir <dir> (default .data), --no-seed, --production, --kafka-port <n> (default 9092; 0 = any
- * free port).
+ * free port), --search-port <n> (default 9200; 0 = any free port).
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
@@ -28,6 +30,7 @@ import { portAnswers, waitForPort } from "./lib/ports";
 import { killNow, type ManagedProcess, spawnManaged, stopManaged } from "./lib/processes";
 import { redisAddress, redisAnswers } from "./lib/redis";
 import { DEV_S3_CREDENTIALS, LOCAL_S3_BUCKET, startEmbeddedS3 } from "./lib/s3";
+import { searchAnswers, startEmbeddedSearch } from "./lib/search";
 
 const { values: flags } = parseArgs({
   options: {
@@ -35,6 +38,7 @@ const { values: flags } = parseArgs({
     port: { type: "string" },
     "mongo-port": { type: "string" },
     "kafka-port": { type: "string" },
+    "search-port": { type: "string" },
     "data-dir": { type: "string" },
     "no-seed": { type: "boolean", default: false },
   },
@@ -47,6 +51,11 @@ const config = z
     port: portSchema.refine((p) => p > 0, "the app needs a fixed port"),
     mongoPort: portSchema,
     kafkaPort: portSchema,
+    searchPort: portSchema,
+    elasticsearchUrl: z
+      .string()
+      .regex(/^https?:\/\//)
+      .optional(),
     kafkaBrokers: z
       .string()
       .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, "host:port[,host:port…]")
@@ -64,6 +73,8 @@ const config = z
     port: flags.port ?? process.env.PORT ?? 3000,
     mongoPort: flags["mongo-port"] ?? 27017,
     kafkaPort: flags["kafka-port"] ?? 9092,
+    searchPort: flags["search-port"] ?? 9200,
+    elasticsearchUrl: process.env.ELASTICSEARCH_URL || undefined,
     kafkaBrokers: process.env.KAFKA_BROKERS || undefined,
     dataDir: path.resolve(repoRoot, flags["data-dir"] ?? ".data"),
     seed: !flags["no-seed"],
@@ -150,6 +161,26 @@ async function ensureKafka(): Promise<string> {
   supervise(started.proc);
   say(`Kafka: embedded broker on ${started.brokers} (data in ${displayPath(dir)})`);
   return started.brokers;
+}
+
+async function ensureSearch(): Promise<string> {
+  if (config.elasticsearchUrl) {
+    say(`Elasticsearch: using ELASTICSEARCH_URL (${new URL(config.elasticsearchUrl).host})`);
+    return config.elasticsearchUrl;
+  }
+  if (config.searchPort !== 0 && (await searchAnswers(config.searchPort))) {
+    const url = `http://127.0.0.1:${config.searchPort}`;
+    say(`Elasticsearch: reusing the server already answering on ${url}`);
+    return url;
+  }
+  const dir = path.join(config.dataDir, "search");
+  mkdirSync(dir, { recursive: true });
+  // A port taken by something else than Elasticsearch: any free port instead.
+  const port = config.searchPort !== 0 && (await portAnswers(config.searchPort)) ? 0 : config.searchPort;
+  const started = await startEmbeddedSearch({ port, dir });
+  supervise(started.proc);
+  say(`Elasticsearch: embedded server on ${started.url} (data in ${displayPath(dir)})`);
+  return started.url;
 }
 
 async function ensureRedis(): Promise<void> {
@@ -251,9 +282,12 @@ async function main(): Promise<void> {
   say(`Conduit ${config.production ? "production" : "development"} start`);
   const kafkaStarting = ensureKafka(); // in parallel with the rest; awaited before the apps start
   kafkaStarting.catch(() => {});
+  const searchStarting = ensureSearch(); // likewise
+  searchStarting.catch(() => {});
   const [mongoUri] = await Promise.all([ensureMongo(), ensureRedis()]);
   const s3Env = await ensureS3();
   const kafkaBrokers = await kafkaStarting;
+  const elasticsearchUrl = await searchStarting;
 
   const rootDomain = process.env.ROOT_DOMAIN || `localhost:${config.port}`;
   const env: NodeJS.ProcessEnv = {
@@ -264,6 +298,7 @@ async function main(): Promise<void> {
     NEXTAUTH_URL: process.env.NEXTAUTH_URL || `http://${rootDomain}`,
     AUTH_TRUST_HOST: "1",
     KAFKA_BROKERS: kafkaBrokers,
+    ELASTICSEARCH_URL: elasticsearchUrl,
     ...s3Env,
     NEXT_TELEMETRY_DISABLED: "1",
     // Locally the demo login holds the platform-admin privilege, so the audit log can be tried.
@@ -295,6 +330,7 @@ async function main(): Promise<void> {
       "    demo login   demo@conduit.blog / conduit-demo",
       `    media        ${process.env.S3_ENDPOINT || s3Env.S3_ENDPOINT}   (S3 bucket ${process.env.S3_BUCKET || LOCAL_S3_BUCKET})`,
       `    kafka        ${kafkaBrokers}   (KAFKA_BROKERS)`,
+      `    search       ${elasticsearchUrl}   (ELASTICSEARCH_URL)`,
       `    audit log    ${at("")}/admin/audit   (platform admins; the demo login is one in development)`,
       `    health       ${at("")}/api/health   ${health}`,
       "  Ctrl-C stops everything.",

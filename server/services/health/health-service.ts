@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import type { DatabaseService } from "../../db";
 import { KafkaCheck } from "./kafka-check";
+import { SearchCheck } from "./search-check";
 
 export type CheckName = "api" | "db" | "redis" | "kafka" | "search" | "storage";
 /** "ok", "not_configured" (never failing), or "error: <reason>". */
@@ -56,6 +57,7 @@ async function httpProbe(url: string, signal: AbortSignal): Promise<void> {
 export class HealthService {
   private redis: Redis | null = null;
   private kafka: KafkaCheck | null = null;
+  private search: SearchCheck | null = null;
   private readonly timeoutMs: number;
 
   constructor(private readonly deps: HealthServiceDeps) {
@@ -83,6 +85,12 @@ export class HealthService {
     return this.kafka;
   }
 
+  /** The official Elasticsearch client kept between checks (see SearchCheck). */
+  private searchCheck(url: string): SearchCheck {
+    this.search ??= new SearchCheck(url, this.timeoutMs);
+    return this.search;
+  }
+
   private async run(check: () => Promise<void>): Promise<CheckResult> {
     try {
       await withTimeout(check(), this.timeoutMs);
@@ -104,7 +112,7 @@ export class HealthService {
         if (answer !== "PONG") throw new Error(`unexpected PING answer ${answer}`);
       }),
       kafkaBrokers ? this.run(() => this.kafkaCheck(kafkaBrokers).ping()) : notConfigured(),
-      elasticsearchUrl ? this.run(() => httpProbe(elasticsearchUrl, controller.signal)) : notConfigured(),
+      elasticsearchUrl ? this.run(() => this.searchCheck(elasticsearchUrl).ping()) : notConfigured(),
       s3Endpoint
         ? this.run(() => this.deps.storage?.ping() ?? httpProbe(s3Endpoint, controller.signal))
         : notConfigured(),
@@ -136,5 +144,7 @@ export class HealthService {
     redis?.disconnect();
     await this.kafka?.close();
     this.kafka = null;
+    await this.search?.close();
+    this.search = null;
   }
 }
