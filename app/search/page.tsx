@@ -112,6 +112,9 @@ export default async function SearchPage({
             </EmptyState>
           ) : answer && answer.items.length === 0 ? (
             <EmptyState title={`Nothing matches “${q}”`} icon={<span aria-hidden="true">?</span>}>
+              {answer.usedMode !== answer.mode
+                ? "The meaning model is still warming up, so this searched exact words only. Try again in a few seconds. "
+                : null}
               {mode === "keyword"
                 ? "No post uses those words. Try searching by meaning instead — it finds posts that say it differently."
                 : "Try fewer or broader words, or search every blog."}

@@ -14,7 +14,8 @@ export const STOPWORDS = new Set(
   thing things this those though through thus to together too toward towards under until up upon us use used
   uses using very via want was way ways we well were what whatever when where whether which while who whom
   whose why will with within without would yet you your yours yourself yourselves it's i'm don't can't
-  won't isn't aren't doesn't didn't that's there's let's we're you're they're i've we've you've i'd`
+  won't isn't aren't doesn't didn't that's there's let's we're you're they're i've we've you've i'd
+  little lot lots bit day days time times year years week weeks today yesterday tomorrow kind sort part`
     .split(/\s+/)
     .filter(Boolean),
 );

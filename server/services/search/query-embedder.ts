@@ -33,7 +33,7 @@ export class QueryEmbedder {
         () => false,
       ),
       new Promise<false>((resolve) =>
-        setTimeout(() => resolve(false), this.opts.loadTimeoutMs ?? 5_000).unref?.(),
+        setTimeout(() => resolve(false), this.opts.loadTimeoutMs ?? 20_000).unref?.(),
       ),
     ]);
     if (!loaded) return { vector: null, ms: performance.now() - started, cached: false };

@@ -4,6 +4,13 @@ import type { QueryEmbedder } from "./query-embedder";
 import { reciprocalRankFusion } from "./rrf";
 
 export const searchModes = ["hybrid", "semantic", "keyword"] as const;
+
+/**
+ * kNN always returns its k nearest posts, related or not. Elasticsearch scores cosine kNN as
+ * (1 + cos) / 2; below 0.64 (cos ≈ 0.28) a post is not about the query (measured: "feline
+ * companions" → cat posts 0.76–0.77, every other post ≤ 0.59), so it is left out.
+ */
+export const MIN_SEMANTIC_SCORE = 0.64;
 export type SearchMode = (typeof searchModes)[number];
 
 /** The query every edge validates (REST `GET /api/search`, tRPC `search.query`). */
@@ -88,16 +95,15 @@ export class SearchService {
         score: hit.score,
       }));
     } else if (usedMode === "semantic") {
-      hits = (await this.deps.index.semantic(vector ?? [], filters, query.limit)).map((hit) => ({
-        hit,
-        score: hit.score,
-      }));
+      hits = (await this.deps.index.semantic(vector ?? [], filters, query.limit))
+        .filter((hit) => hit.score >= MIN_SEMANTIC_SCORE)
+        .map((hit) => ({ hit, score: hit.score }));
     } else {
       const [keyword, semantic] = await Promise.all([
         this.deps.index.keyword(query.q, filters, depth),
         this.deps.index.semantic(vector ?? [], filters, depth),
       ]);
-      hits = reciprocalRankFusion([keyword, semantic])
+      hits = reciprocalRankFusion([keyword, semantic.filter((hit) => hit.score >= MIN_SEMANTIC_SCORE)])
         .slice(0, query.limit)
         .map(({ item, score }) => ({ hit: item, score }));
     }
