@@ -1,5 +1,8 @@
-import { expect, type Page, test } from "@playwright/test";
+import { expect as baseExpect, type Page, test } from "@playwright/test";
 import { createBlogViaApi, signIn, unique } from "./support";
+
+// Pages that carry the editor take long to become interactive on two shared, busy cores.
+const expect = baseExpect.configure({ timeout: 45_000 });
 
 /** A new blog and its owner, signed in, on a fresh draft in the editor. Returns the editor URL. */
 async function openNewDraft(page: Page, request: Parameters<typeof createBlogViaApi>[0]) {

@@ -1,6 +1,9 @@
 import { mkdirSync } from "node:fs";
-import { expect, type Page, test } from "@playwright/test";
+import { expect as baseExpect, type Page, test } from "@playwright/test";
 import { createBlogViaApi, signIn, unique } from "./support";
+
+// Pages that carry the editor take long to become interactive on two shared, busy cores.
+const expect = baseExpect.configure({ timeout: 45_000 });
 
 /**
  * Screenshots of the studio for review (editor, posts list, conflict view, revisions panel at
