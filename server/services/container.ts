@@ -6,6 +6,9 @@ import { AuditService } from "./audit/audit-service";
 import { CommentsService } from "./comments/comments-service";
 import { FeedFanout } from "./feed/feed-fanout";
 import { FeedService } from "./feed/feed-service";
+import { MediaService } from "./media/media-service";
+import type { ObjectStorage } from "./media/object-storage";
+import { createObjectStorage, mediaPublicBase } from "./media/storage-config";
 import { MembershipsService } from "./memberships/memberships-service";
 import { sequenceFanouts } from "./pipeline/fanout";
 import { createPipeline, type Pipeline } from "./pipeline/wiring";
@@ -16,6 +19,7 @@ import { JobQueues } from "./scheduler/queues";
 import { SchedulerService } from "./scheduler/scheduler-service";
 import { SignalsService } from "./signals/signals-service";
 import { TenantsService } from "./tenants/tenants-service";
+import { ProfileService } from "./users/profile-service";
 import { UsersService } from "./users/users-service";
 
 /** Every service the app uses, wired once per process (or once per test). */
@@ -26,6 +30,10 @@ export interface Services {
   audit: AuditService;
   users: UsersService;
   posts: PostsService;
+  /** Media (media issue): the S3 client (null while S3_ENDPOINT is unset), blog images, people's profiles. */
+  storage: ObjectStorage | null;
+  media: MediaService;
+  profiles: ProfileService;
   /** Content pipeline (pipeline issue): ingestion-task producer, search index, hybrid search. */
   pipeline: Pipeline;
   /** Network feed (feed issue): `global_feed` reads (`feed`) and sync (`feed.sync`). */
@@ -68,6 +76,10 @@ export function createServices(deps: ServiceDeps): Services {
     .map((e) => e.trim().toLowerCase())
     .filter(Boolean);
   const users = new UsersService({ db, log, audit, adminEmails });
+  const storage = createObjectStorage(env);
+  const publicBase = mediaPublicBase(env);
+  const media = new MediaService({ db, storage, publicBase, log, now });
+  const profiles = new ProfileService({ db, storage, publicBase, audit, log, now });
   // Reader cache purges, comments and signals (reader issue); Redis is the app's shared connection.
   const redis = deps.redis ?? getAuthRedis;
   const readerPurger = new ReaderPurger({ db, log, redis, redisPrefix: env.REDIS_PREFIX });
@@ -121,6 +133,9 @@ export function createServices(deps: ServiceDeps): Services {
     ),
   });
   return {
+    storage,
+    media,
+    profiles,
     db,
     tenants,
     memberships,
