@@ -28,6 +28,8 @@ export interface ResultConsumerDeps {
   rootDomain: string;
   protocol: string;
   now?: () => Date;
+  /** After a post's enrichment and related posts are stored (the reader cache purges its pages). */
+  onIndexed?: (tenant: TenantDoc) => Promise<void> | void;
 }
 
 /**
@@ -132,6 +134,11 @@ export class ResultApplier {
       { $set: { enrichedVersion: result.version, "pipeline.indexedAt": indexedAt, related } },
     );
     if (done.matchedCount === 0) return "stale"; // a newer version arrived meanwhile; its result follows
+    try {
+      await this.deps.onIndexed?.(tenant);
+    } catch (error) {
+      this.deps.log.warn({ err: String(error) }, "reader cache not purged after enrichment");
+    }
     const since = post.pipeline?.savedAt ?? post.updatedAt;
     await master.pipelineLatency
       .updateOne(

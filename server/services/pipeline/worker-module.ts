@@ -31,6 +31,8 @@ export function pipelineModule(): {
         log,
         rootDomain: env.ROOT_DOMAIN,
         protocol: env.PUBLIC_PROTOCOL,
+        // Post pages show the related posts stored here: their cached copies go.
+        onIndexed: (tenant) => services.readerPurger.purgeTenant(tenant, "pipeline-enriched"),
       });
     },
     async stop() {

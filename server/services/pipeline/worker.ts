@@ -23,6 +23,7 @@ export async function startPipelineWorker(deps: {
   rootDomain: string;
   protocol: string;
   redriveEveryMs?: number;
+  onIndexed?: (tenant: import("../../db").TenantDoc) => Promise<void> | void;
 }): Promise<{ stop(): Promise<void>; redriveNow(): Promise<void> }> {
   const log = deps.log.child({ component: "pipeline" });
   const consumer = await startResultConsumer({ ...deps, log });
