@@ -84,7 +84,7 @@ export async function createFrontServer(options: FrontServerOptions): Promise<Fr
   const cacheOn = options.pageCache !== false;
   const cache = new PageCache({ maxBytes: options.cacheMaxBytes });
   const data = new SiteData({ db: services.db, rootDomain: env.ROOT_DOMAIN, protocol: env.PUBLIC_PROTOCOL });
-  const app = new ReaderApp({ data, assets: assets.urls, log });
+  const app = new ReaderApp({ data, assets: assets.urls, log, search: services.pipeline.search });
   const api = createReaderApi({ services, data, app, env, log });
 
   const stopListening = onPurge((event) => {

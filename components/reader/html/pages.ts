@@ -65,7 +65,7 @@ ${
     ? html`<div class="aside-box"><h2 class="eyebrow">Topics</h2>${tagList(input.tags.slice(0, 16).map((t) => t.tag))}</div>`
     : ""
 }
-<div class="aside-box"><h2 class="eyebrow">Search</h2><form class="search-form" action="/search" method="get" role="search" style="margin:0"><label class="sr-only" for="aside-q">Search this blog</label><input id="aside-q" name="q" type="search" placeholder="Titles and tags"></form></div>
+<div class="aside-box"><h2 class="eyebrow">Search</h2><form class="search-form" action="/search" method="get" role="search" style="margin:0"><label class="sr-only" for="aside-q">Search this blog</label><input id="aside-q" name="q" type="search" placeholder="Search this blog"></form></div>
 </aside>
 </div></section>`;
 }
@@ -128,6 +128,10 @@ ${tagList(post.tags)}
 </div>
 ${neighbours}
 </footer>`;
+  // Related posts across the network (pipeline issue): computed once by the result consumer.
+  const related = post.related?.length
+    ? html`<section class="more related" aria-labelledby="related-title"><div class="wrap narrow"><h2 class="eyebrow" id="related-title">Related posts</h2><ul class="related-list">${post.related.map((r) => html`<li><a href="${safeUrl(r.url)}">${r.title}</a> <span class="muted ui">${r.blog}</span></li>`)}</ul></div></section>`
+    : "";
   const more = input.more.length
     ? html`<section class="more" aria-labelledby="more-title"><div class="wrap"><div class="section-title"><h2 class="eyebrow" id="more-title">More from ${input.site.name}</h2><a class="eyebrow" href="/archive">All posts →</a></div><div class="featured-grid">${input.more.map(postCard)}</div></div></section>`
     : "";
@@ -143,7 +147,7 @@ ${cover}
 ${foot}
 ${input.comments ?? ""}
 </article>
-${more}`;
+${related}${more}`;
 }
 
 export function listBody(input: {
@@ -205,11 +209,11 @@ export function searchBody(query: string, results: PostCard[] | null): SafeHtml 
   return html`<div class="wrap narrow"><header class="page-head"><p class="eyebrow">Search</p><h1 class="h">${
     query ? html`Results for “${query}”` : "Search this blog"
   }</h1>
-<form class="search-form" action="/search" method="get" role="search"><label class="sr-only" for="q">Search titles and tags</label><input id="q" name="q" type="search" value="${query}" placeholder="Titles and tags" autofocus><button class="btn" type="submit">Search</button></form>
+<form class="search-form" action="/search" method="get" role="search"><label class="sr-only" for="q">Search titles and tags</label><input id="q" name="q" type="search" value="${query}" placeholder="Words or an idea" autofocus><button class="btn" type="submit">Search</button></form>
 </header>
 ${
   results === null
-    ? html`<p class="muted ui">Search matches post titles and tags.</p>`
+    ? html`<p class="muted ui">Search finds posts by their words and by their meaning.</p>`
     : results.length
       ? html`<p class="muted ui">${results.length} ${results.length === 1 ? "post" : "posts"} found.</p><ol class="post-list">${results.map(postListItem)}</ol>`
       : emptyState(

@@ -52,4 +52,6 @@ export interface PostView extends PostCard {
   customExcerpt: boolean;
   version: number;
   wordCount: number | null;
+  /** Nearest posts across the network, stored by the pipeline's result consumer (absolute URLs). */
+  related?: { title: string; url: string; blog: string }[];
 }

@@ -15,6 +15,7 @@ import {
 import { emptyState } from "@/components/reader/html/parts";
 import type { AuthorView, PostCard, ReaderAssets } from "@/components/reader/html/types";
 import type { Logger } from "@/server/log";
+import type { SearchService } from "@/server/services/search/search-service";
 import {
   buildFeed,
   buildRobots,
@@ -37,6 +38,8 @@ export interface ReaderAppDeps {
   data: SiteData;
   assets: ReaderAssets;
   log: Pick<Logger, "error">;
+  /** The network's search (pipeline issue): the blog's search box searches words and meaning. */
+  search?: Pick<SearchService, "search"> | null;
 }
 
 const HOME_PAGE_SIZE = 10;
@@ -338,7 +341,14 @@ export class ReaderApp {
     const q = rawQuery.trim().slice(0, 100);
     const index = await this.deps.data.index(site);
     let results: PostCard[] | null = null;
-    if (q) {
+    if (q && this.deps.search) {
+      // Hybrid search on this blog only, in its ranking; titles and tags below if search is down.
+      const answer = await this.deps.search
+        .search({ q, tenant: site.tenant.slug, mode: "hybrid", limit: 20 })
+        .catch(() => null);
+      if (answer) results = answer.items.flatMap((i) => index.bySlug.get(i.slug) ?? []);
+    }
+    if (q && results === null) {
       const words = q.toLowerCase().split(/\s+/).filter(Boolean);
       results = index.posts.filter((p) => {
         const hay = `${p.title} ${p.tags.join(" ")}`.toLowerCase();

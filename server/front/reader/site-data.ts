@@ -30,6 +30,8 @@ export interface SiteDataOptions {
 
 const LIST_PROJECTION = { content: 0, html: 0, text: 0, enrichment: 0, related: 0 } as const;
 const PAGE_PROJECTION = { content: 0, text: 0, enrichment: 0, related: 0 } as const;
+/** A post page also shows its stored related posts (pipeline issue). */
+const POST_PROJECTION = { content: 0, text: 0, enrichment: 0 } as const;
 const published = { status: "published" as const, publishedAt: { $ne: null }, deletedAt: null };
 
 function card(doc: Omit<PostDoc, "content" | "html">): PostCard {
@@ -162,8 +164,8 @@ export class SiteData {
   ): Promise<{ post: PostView; redirect: boolean; mayHaveComments: boolean } | null> {
     // The current slug first (unique index); an old slug only when that finds nothing.
     const doc =
-      (await site.tdb.posts.findOne({ slug, ...published }, { projection: PAGE_PROJECTION })) ??
-      (await site.tdb.posts.findOne({ previousSlugs: slug, ...published }, { projection: PAGE_PROJECTION }));
+      (await site.tdb.posts.findOne({ slug, ...published }, { projection: POST_PROJECTION })) ??
+      (await site.tdb.posts.findOne({ previousSlugs: slug, ...published }, { projection: POST_PROJECTION }));
     if (!doc) return null;
     return {
       redirect: doc.slug !== slug,
@@ -174,6 +176,7 @@ export class SiteData {
         customExcerpt: doc.customExcerpt === true,
         version: doc.version ?? 1,
         wordCount: doc.wordCount ?? null,
+        related: (doc.related ?? []).map((r) => ({ title: r.title, url: r.url, blog: r.tenantSlug })),
       },
       // Kept by the comments service; unknown on posts older than it, which must be read.
       mayHaveComments: doc.metrics?.comments === undefined || doc.metrics.comments > 0,
