@@ -79,22 +79,18 @@ test.describe("images in posts", () => {
     }, bytes);
     await expect(editorBody(page).locator("img[src*='/media/']")).toHaveCount(1, { timeout: 60_000 });
 
-    await editorBody(page).evaluate((el, data) => {
-      const file = new File([new Uint8Array(data)], "dropped.jpg", { type: "image/jpeg" });
+    // Drop: a DataTransfer made in the page, dispatched where the first paragraph is.
+    const dropped = await page.evaluateHandle((data) => {
       const transfer = new DataTransfer();
-      transfer.items.add(file);
-      // ProseMirror drops at the position under the pointer: aim at the first paragraph.
-      const rect = (el.querySelector("p") ?? el).getBoundingClientRect();
-      el.dispatchEvent(
-        new DragEvent("drop", {
-          dataTransfer: transfer,
-          bubbles: true,
-          cancelable: true,
-          clientX: rect.left + rect.width / 2,
-          clientY: rect.top + rect.height / 2,
-        }),
-      );
+      transfer.items.add(new File([new Uint8Array(data)], "dropped.jpg", { type: "image/jpeg" }));
+      return transfer;
     }, bytes);
+    const box = (await editorBody(page).locator("p").first().boundingBox())!;
+    await editorBody(page).dispatchEvent("drop", {
+      dataTransfer: dropped,
+      clientX: box.x + box.width / 2,
+      clientY: box.y + box.height / 2,
+    });
     await expect(editorBody(page).locator("img[src*='/media/']")).toHaveCount(2, { timeout: 60_000 });
     await waitSaved(page);
 

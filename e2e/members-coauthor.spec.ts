@@ -41,7 +41,7 @@ test.describe("blog members", () => {
     await newDraft(co, slug, "Notes from the co-author", "Written by the new member of the team.");
     await publishNow(co);
     await co.goto(`/studio/${slug}/members`);
-    await expect(co.getByText(`${owner.username}`).first()).toBeVisible();
+    await expect(co.getByText(`${owner.username}`).first()).toBeVisible({ timeout: 60_000 });
     await expect(co.getByRole("button", { name: "Invite" })).toHaveCount(0);
 
     await page.goto(siteUrl(slug, "/notes-from-the-co-author"));
