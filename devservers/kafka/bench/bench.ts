@@ -94,6 +94,11 @@ async function main(): Promise<void> {
         ["baseline: disk 2 KB write+fdatasync p99", `${round(fsyncFloor.p99)} ms`, ""],
         ["e2e p99 / fdatasync p99", `${round(lat.p99 / fsyncFloor.p99)}`, ""],
         [
+          "baseline: a 20 ms timer fires late by, p50 / p99",
+          `${round(fsyncFloor.timerLate.p50)} / ${round(fsyncFloor.timerLate.p99)} ms`,
+          "an idle process: how long the machine keeps a runnable one waiting",
+        ],
+        [
           "batched produce",
           `${round(produced.perSecond)} msg/s`,
           `300 × 2 KB per send, 4 in flight, acks=-1`,
@@ -224,6 +229,7 @@ function fsyncProbe() {
     const fd = fs.openSync(${JSON.stringify(file)}, "w");
     const buf = Buffer.alloc(2048, 1);
     const samples = [];
+    const late = [];
     let stop = false;
     process.on("SIGTERM", () => { stop = true; });
     (async () => {
@@ -232,11 +238,13 @@ function fsyncProbe() {
         fs.writeSync(fd, buf);
         fs.fdatasyncSync(fd);
         samples.push(performance.now() - t);
+        const due = performance.now() + 20;
         await new Promise((r) => setTimeout(r, 20));
+        late.push(performance.now() - due);
       }
       fs.closeSync(fd);
       fs.rmSync(${JSON.stringify(file)}, { force: true });
-      process.stdout.write(JSON.stringify(samples));
+      process.stdout.write(JSON.stringify({ samples, late }));
     })();`;
   const child = spawn(process.execPath, ["-e", code], { stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
@@ -248,7 +256,11 @@ function fsyncProbe() {
     async stop() {
       child.kill("SIGTERM");
       await exited;
-      return summarize(JSON.parse(out || "[]") as number[]);
+      const { samples, late } = JSON.parse(out || '{"samples":[],"late":[]}') as {
+        samples: number[];
+        late: number[];
+      };
+      return { ...summarize(samples), timerLate: summarize(late) };
     },
   };
 }

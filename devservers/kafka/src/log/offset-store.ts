@@ -15,6 +15,8 @@ type Line =
   | { t: string; del: 1 };
 
 const COMPACT_AT = 1 << 20;
+/** Committed offsets reach the disk at most this long after they are written. */
+const SYNC_DELAY_MS = 50;
 
 /**
  * Committed consumer-group offsets (Kafka keeps them in `__consumer_offsets`): an append-only file
@@ -27,6 +29,7 @@ export class OffsetStore implements SyncTarget {
   private fd: number;
   private size: number;
   private compactAt = COMPACT_AT;
+  private syncTimer: NodeJS.Timeout | undefined;
   private readonly file: string;
 
   constructor(
@@ -67,7 +70,7 @@ export class OffsetStore implements SyncTarget {
 
   /**
    * Records the offsets: written at once (a `kill -9` keeps them: the page cache outlives the
-   * process) and fdatasynced by the next group commit, without holding the answer. Kafka acks a
+   * process) and fdatasynced within SYNC_DELAY_MS by the group commit, without holding the answer. Kafka acks a
    * commit once `__consumer_offsets` is replicated, never after an fsync, and kafkajs awaits every
    * commit before its next fetch: waiting for the disk here would put an fsync into every
    * consumer's loop. What a power cut could take is the last milliseconds of commits, which means
@@ -80,14 +83,14 @@ export class OffsetStore implements SyncTarget {
     if (entries.length === 0) return;
     if (this.size > this.compactAt) this.compact();
     this.write({ g: group, o: entries.map((e) => [e.topic, e.partition, e.offset, e.metadata]) });
-    this.groupCommit.touch(this);
+    this.syncSoon();
   }
 
   /** Remembers a group's protocol type, so ListGroups shows it after a restart as Kafka does. */
   setProtocolType(group: string, protocolType: string): void {
     if (this.protocolTypes.get(group) === protocolType) return;
     this.write({ g: group, pt: protocolType });
-    this.groupCommit.touch(this);
+    this.syncSoon();
   }
 
   async deleteGroup(group: string): Promise<void> {
@@ -98,7 +101,20 @@ export class OffsetStore implements SyncTarget {
   /** A deleted topic's offsets go with it. */
   deleteTopic(topic: string): void {
     this.write({ t: topic, del: 1 });
-    this.groupCommit.touch(this);
+    this.syncSoon();
+  }
+
+  /**
+   * One background fdatasync per SYNC_DELAY_MS however many commits came in: a consumer group
+   * commits after every fetched batch (kafkajs does), and a sync each time would double the
+   * broker's fsyncs for nothing a client can observe.
+   */
+  private syncSoon(): void {
+    if (this.syncTimer) return;
+    this.syncTimer = setTimeout(() => {
+      this.syncTimer = undefined;
+      if (this.fd >= 0) this.groupCommit.touch(this);
+    }, SYNC_DELAY_MS);
   }
 
   get(group: string, topic: string, partition: number): CommittedOffset | undefined {
@@ -123,7 +139,12 @@ export class OffsetStore implements SyncTarget {
   }
 
   close(): void {
-    if (this.fd >= 0) fs.closeSync(this.fd);
+    clearTimeout(this.syncTimer);
+    this.syncTimer = undefined;
+    if (this.fd >= 0) {
+      fs.fdatasyncSync(this.fd); // a clean stop leaves every commit on disk
+      fs.closeSync(this.fd);
+    }
     this.fd = -1;
   }
 
