@@ -156,6 +156,7 @@ export class ResultApplier {
         { upsert: true },
       )
       .catch((error: unknown) => this.deps.log.warn({ err: String(error) }, "pipeline latency not recorded"));
+    await this.fillNeighbours(related);
     return "enriched";
   }
 
@@ -197,6 +198,27 @@ export class ResultApplier {
       version: result.version,
       embedding: result.embedding,
     };
+  }
+
+  /**
+   * Posts indexed before their neighbours existed have short `related` lists (the first post of the
+   * network has none): the new post's neighbours with fewer than RELATED_COUNT get theirs again.
+   */
+  private async fillNeighbours(neighbours: NonNullable<PostDoc["related"]>): Promise<void> {
+    for (const n of neighbours) {
+      try {
+        const tenant = await this.deps.db.master().tenants.findOne({ _id: new ObjectId(n.tenantId) });
+        if (tenant?.status !== "active") continue;
+        const postId = new ObjectId(n.postId);
+        const other = await this.deps.db
+          .forTenant(tenant)
+          .posts.findOne({ _id: postId }, { projection: { related: 1 } });
+        if (!other || (other.related?.length ?? 0) >= RELATED_COUNT) continue;
+        if (await this.refreshRelated(tenant, postId)) await this.deps.onIndexed?.(tenant);
+      } catch (error) {
+        this.deps.log.warn({ err: String(error) }, "neighbour's related posts not refreshed");
+      }
+    }
   }
 
   /** Recomputes one indexed post's related posts from its stored embedding (after a reindex). */
