@@ -427,17 +427,30 @@ export function PostEditor({
           <span className="ml-auto hidden text-xs whitespace-nowrap text-muted md:inline">
             {words.toLocaleString()} {words === 1 ? "word" : "words"} · {minutes} min read
           </span>
-          <div className="ml-auto flex items-center gap-1 md:ml-2">
-            <Button variant="ghost" size="sm" onClick={openPreview} aria-label="Preview">
+          <div className="ml-auto flex items-center gap-0.5 sm:gap-1 md:ml-2">
+            <Button
+              variant="ghost"
+              size="sm"
+              className="px-2 sm:px-3"
+              onClick={openPreview}
+              aria-label="Preview"
+            >
               <Icon d={icons.eye} />
               <span className="hidden lg:inline">Preview</span>
             </Button>
-            <Button variant="ghost" size="sm" onClick={() => setDialog("revisions")} aria-label="Revisions">
+            <Button
+              variant="ghost"
+              size="sm"
+              className="px-2 sm:px-3"
+              onClick={() => setDialog("revisions")}
+              aria-label="Revisions"
+            >
               <Icon d={icons.history} />
             </Button>
             <Button
               variant="ghost"
               size="sm"
+              className="px-2 sm:px-3"
               onClick={() => setDialog("settings")}
               aria-label="Post settings"
             >
