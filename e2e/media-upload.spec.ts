@@ -79,7 +79,10 @@ test.describe("images in posts", () => {
     }, bytes);
     await expect(editorBody(page).locator("img[src*='/media/']")).toHaveCount(1, { timeout: 60_000 });
 
-    // Drop: a DataTransfer made in the page, dispatched where the first paragraph is.
+    // Drop: a DataTransfer made in the page, dispatched where the first paragraph is (the cursor
+    // back in the text first, as a person's click would put it).
+    await editorBody(page).locator("p").first().click();
+    await page.keyboard.press("End");
     const dropped = await page.evaluateHandle((data) => {
       const transfer = new DataTransfer();
       transfer.items.add(new File([new Uint8Array(data)], "dropped.jpg", { type: "image/jpeg" }));

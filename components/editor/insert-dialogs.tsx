@@ -22,11 +22,11 @@ export interface ImageAttrs {
 
 /** Inserts an image figure at the selection. Upload flows (media issue) call this with their result. */
 export function insertImage(editor: Editor, attrs: ImageAttrs): void {
-  editor
-    .chain()
-    .focus()
-    .insertContent({ type: "image", attrs: { alt: "", caption: "", ...attrs } })
-    .run();
+  const content = { type: "image", attrs: { alt: "", caption: "", ...attrs } };
+  const { selection } = editor.state;
+  // An image inserted a moment ago is still selected: put the next one after it, not over it.
+  if ("node" in selection) editor.chain().focus().insertContentAt(selection.to, content).run();
+  else editor.chain().focus().insertContent(content).run();
 }
 
 /**
