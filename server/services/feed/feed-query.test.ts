@@ -272,3 +272,26 @@ describe("FeedService.list: cursors neither repeat nor skip", () => {
     expect(new Set(everything).size).toBe(7);
   });
 });
+
+describe("FeedService page cache", () => {
+  it("serves a page until the feed changes, and shows a write within a second", async () => {
+    const t = await feedTestbed({ cacheMs: 1_000 });
+    cleanups.push(t.cleanup);
+    const tenant = await t.blog("q-cache");
+    await seedPosts(t, tenant, 2, [["c"]]);
+    const first = await t.feed.list({ tag: "c", sort: "new" });
+    expect(first.items).toHaveLength(2);
+    // A write that goes around the feed sync (no change counter bump) is not seen: the page is cached.
+    await t.db.master().globalFeed.updateMany({ tenantId: tenant._id }, { $set: { title: "Edited behind its back" } });
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect((await t.feed.list({ tag: "c", sort: "new" })).items.map((i) => i.title)).not.toContain(
+      "Edited behind its back",
+    );
+    // A sync bumps the counter: the next read after at most a second sees it.
+    const p = await t.insertPost(tenant, { slug: "fresh", tags: ["c"] });
+    await t.feed.sync.syncPost(tenant, p._id);
+    await new Promise((r) => setTimeout(r, 1_100));
+    const after = await t.feed.list({ tag: "c", sort: "new" });
+    expect(after.items.map((i) => i.slug)).toContain("fresh");
+  });
+});

@@ -8,6 +8,7 @@ import type { Logger } from "../../log";
 import { decodeCursor, encodeCursor, type FeedCursor } from "./feed-cursor";
 import { type FeedQuery, type FeedSort, feedQueryProblem, feedQuerySchema, PERIOD_MS } from "./feed-params";
 import { FeedSync } from "./feed-sync";
+import { FeedGeneration } from "./generation";
 
 /** One feed entry as the API returns it (ARCHITECTURE.md › `GET /api/feed`), plus card fields. */
 export interface FeedItem {
@@ -92,6 +93,12 @@ const ITEM_PROJECTION = {
 } as const;
 
 type Row = Pick<FeedItemDoc, "_id"> & Partial<FeedItemDoc>;
+interface CachedPage {
+  page: Promise<FeedPage>;
+  json?: Promise<string>;
+}
+/** How long a page keyed by an unchanged feed generation may stay in memory. */
+const GENERATION_PAGE_TTL_MS = 5 * 60_000;
 /** Scores of one hot/top scroll at one moment; `exclude` holds the items of earlier snapshots. */
 interface Snapshot {
   ranked: [string, number][];
@@ -107,26 +114,40 @@ type Resolved = { filters: Filter<FeedItemDoc>[] } | null;
  * from one scan per tag. Paging is keyset on (sort value, _id) — stable while posts arrive — and
  * for hot/top over a snapshot of the scores taken at the first page (kept in Redis), so a score
  * that moves while someone scrolls neither repeats nor skips an item. Pages are cached in the
- * process for at most `cacheMs` (1 s), with concurrent identical requests sharing one query.
+ * process until the feed changes (noticed within `cacheMs`, 1 s), concurrent identical requests
+ * sharing one computation.
  */
 export class FeedService {
   readonly sync: FeedSync;
   private readonly cacheMs: number;
   private readonly snapshotSize: number;
-  private readonly pages: LRUCache<string, Promise<FeedPage>> | null;
+  private readonly pages: LRUCache<string, CachedPage> | null;
+  private readonly generation: FeedGeneration;
   private readonly snapshots = new LRUCache<string, Snapshot>({
     max: 500,
     ttl: SNAPSHOT_TTL_S * 1000,
   });
-  private readonly ids = new LRUCache<string, { id: ObjectId | null }>({ max: 5_000, ttl: 60_000 });
+  // Lookups that a feed write does not announce (a username, a blog's name) live one second.
+  private readonly ids = new LRUCache<string, { id: ObjectId | null }>({ max: 5_000, ttl: 1_000 });
   private readonly slow = new LRUCache<string, Promise<unknown>>({ max: 1_000, ttl: 60_000 });
-  private readonly blogs = new LRUCache<string, { name: string; theme: Theme }>({ max: 20_000, ttl: 60_000 });
+  private readonly blogs = new LRUCache<string, { name: string; theme: Theme }>({ max: 20_000, ttl: 1_000 });
 
   constructor(private readonly deps: FeedServiceDeps) {
-    this.sync = new FeedSync({ db: deps.db, log: deps.log, now: deps.now });
+    this.sync = new FeedSync({
+      db: deps.db,
+      log: deps.log,
+      now: deps.now,
+      redis: deps.redis,
+      redisPrefix: deps.redisPrefix,
+    });
     this.cacheMs = Math.min(deps.cacheMs ?? 1_000, 1_000);
     this.snapshotSize = deps.snapshotSize ?? DEFAULT_SNAPSHOT_SIZE;
     this.pages = this.cacheMs > 0 ? new LRUCache({ max: 5_000, ttl: this.cacheMs }) : null;
+    this.generation = new FeedGeneration({
+      redis: deps.redis,
+      prefix: deps.redisPrefix,
+      maxAgeMs: this.cacheMs,
+    });
   }
 
   /** Validates raw parameters (REST query or tRPC input); invalid ones are a 400 with a message. */
@@ -140,30 +161,48 @@ export class FeedService {
     return this.listParsed(this.parse(input));
   }
 
-  listParsed(q: FeedQuery): Promise<FeedPage> {
-    if (!this.pages) return this.computeWithBlogs(q);
-    const key = JSON.stringify([q.tag ?? [], q.author, q.tenant, q.sort, q.period, q.limit, q.cursor]);
-    let page = this.pages.get(key);
-    if (!page) {
-      page = this.computeWithBlogs(q);
-      this.pages.set(key, page);
+  async listParsed(q: FeedQuery): Promise<FeedPage> {
+    return (await this.entry(q)).page;
+  }
+
+  /** The same JSON body `GET /api/feed` sends, serialized once per cached page. */
+  async listJson(input: unknown): Promise<string> {
+    const entry = await this.entry(this.parse(input));
+    entry.json ??= entry.page.then((p) => JSON.stringify(p));
+    return entry.json;
+  }
+
+  /**
+   * The cached page of a query. Pages are keyed by the feed's change counter (re-read at most
+   * once per `cacheMs`): a page is recomputed after a feed write, and otherwise served for as long
+   * as nothing changed — never more than a second after the write that changed it. Without the
+   * counter (Redis down) pages live `cacheMs`. Concurrent identical requests share one computation.
+   */
+  private async entry(q: FeedQuery): Promise<CachedPage> {
+    if (!this.pages) return { page: this.computeWithBlogs(q) };
+    const generation = await this.generation.current();
+    // Top of a period depends on the clock too: its window moves on by the second.
+    const clock = q.sort === "top" && q.period !== "all" ? Math.floor(Date.now() / this.cacheMs) : 0;
+    const key = JSON.stringify([
+      generation,
+      clock,
+      q.tag ?? [],
+      q.author,
+      q.tenant,
+      q.sort,
+      q.period,
+      q.limit,
+      q.cursor,
+    ]);
+    let entry = this.pages.get(key);
+    if (!entry) {
+      const page = this.computeWithBlogs(q);
+      entry = { page };
+      this.pages.set(key, entry, { ttl: generation === null ? this.cacheMs : GENERATION_PAGE_TTL_MS });
       // A failure is not cached: the next request tries again.
       page.catch(() => this.pages?.delete(key));
     }
-    return page;
-  }
-
-  /** The same JSON body `GET /api/feed` sends, cached alongside the page (front servers reuse it). */
-  private readonly bodies = new WeakMap<Promise<FeedPage>, Promise<string>>();
-  async listJson(input: unknown): Promise<string> {
-    const q = this.parse(input);
-    const page = this.listParsed(q);
-    let body = this.bodies.get(page);
-    if (!body) {
-      body = page.then((p) => JSON.stringify(p));
-      this.bodies.set(page, body);
-    }
-    return body;
+    return entry;
   }
 
   private async computeWithBlogs(q: FeedQuery): Promise<FeedPage> {

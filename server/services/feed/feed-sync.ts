@@ -1,3 +1,4 @@
+import type { Redis } from "ioredis";
 import type { ObjectId } from "mongodb";
 import { type DatabaseService, isDuplicateKeyError, type PostDoc, type TenantDoc } from "../../db";
 import type { Logger } from "../../log";
@@ -9,6 +10,7 @@ import {
   tombstonePipeline,
   upsertPipeline,
 } from "./feed-row";
+import { bumpFeedGeneration } from "./generation";
 
 export type SyncOutcome =
   /** The row now shows this version of the post. */
@@ -27,6 +29,9 @@ export interface FeedSyncDeps {
   db: DatabaseService;
   log: Logger;
   now: () => Date;
+  /** Where the feed's change counter lives (readers' caches key on it); absent: not counted. */
+  redis?: () => Redis;
+  redisPrefix?: string;
 }
 
 /**
@@ -76,6 +81,7 @@ export class FeedSync {
         { tenantId, postId },
         tombstonePipeline(await this.rowVersion(tenantId, postId), at),
       );
+      await this.changed();
       return { outcome: "removed", version: 0 };
     }
     const version = post.version ?? 0;
@@ -90,7 +96,17 @@ export class FeedSync {
       if (isDuplicateKeyError(error)) return { outcome: "stale", version };
       throw error;
     }
+    await this.changed();
     return { outcome: visible ? "upserted" : "removed", version };
+  }
+
+  /** Tells readers' caches the feed changed; a failure only delays that by their one-second check. */
+  async changed(): Promise<void> {
+    const { redis, redisPrefix } = this.deps;
+    if (!redis || redisPrefix === undefined) return;
+    await bumpFeedGeneration(redis(), redisPrefix).catch((error: unknown) =>
+      this.deps.log.warn({ err: String(error) }, "feed: could not bump the change counter"),
+    );
   }
 
   private async rowVersion(tenantId: ObjectId, postId: ObjectId): Promise<number> {
@@ -133,8 +149,10 @@ export class FeedSync {
     await this.deps.db
       .master()
       .tenants.updateOne({ _id: tenantId, status: "deleted" }, { $set: { feedPurgedAt: at } });
-    if (modifiedCount)
+    if (modifiedCount) {
+      await this.changed();
       this.deps.log.info({ tenantId: tenantId.toHexString(), rows: modifiedCount }, "feed: tenant removed");
+    }
     return modifiedCount;
   }
 
@@ -170,6 +188,7 @@ export class FeedSync {
       },
       { $set: { authorName, authorUsername: user.username } },
     );
+    if (modifiedCount) await this.changed();
     return modifiedCount;
   }
 }

@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import { type AnyBulkWriteOperation, ObjectId } from "mongodb";
 import type { DatabaseService, FeedItemDoc } from "../../db";
 import type { Logger } from "../../log";
+import { bumpFeedGeneration } from "../feed/generation";
 import { claimDirtyTenants, type DirtyTenant, releaseDirtyTenant } from "./dirty";
 import { hotScoreExpr, type Signals, signalScoreExpr } from "./formula";
 
@@ -121,6 +122,11 @@ export class HotScoreAggregator {
     }
     if (!writes.length) return 0;
     const result = await feed.bulkWrite(writes, { ordered: false });
+    if (result.modifiedCount) {
+      await bumpFeedGeneration(this.deps.redis(), this.deps.redisPrefix).catch((error: unknown) =>
+        this.deps.log.warn({ err: String(error) }, "hot-score: could not bump the feed's change counter"),
+      );
+    }
     return result.modifiedCount;
   }
 }
