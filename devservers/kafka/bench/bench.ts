@@ -90,6 +90,11 @@ async function main(): Promise<void> {
           `${round(e2eCpu.producer)} / ${round(e2eCpu.broker)} s`,
           `in ${round(e2eCpu.wall)} s of wall time`,
         ],
+        [
+          "broker cpu per e2e message",
+          `${round((e2eCpu.broker * 1e6) / ((3 + E2E_SECONDS) * RATE))} µs`,
+          "its produce, fetch and offset commit",
+        ],
         ["baseline: disk 2 KB write+fdatasync p50", `${round(fsyncFloor.p50)} ms`, "same run, same disk"],
         ["baseline: disk 2 KB write+fdatasync p99", `${round(fsyncFloor.p99)} ms`, ""],
         ["e2e p99 / fdatasync p99", `${round(lat.p99 / fsyncFloor.p99)}`, ""],
@@ -109,6 +114,7 @@ async function main(): Promise<void> {
           `${round(produceCpu.producer)} / ${round(produceCpu.broker)} s`,
           `in ${round(produceCpu.wall)} s of wall time`,
         ],
+        ["broker cpu per batched message", `${round((produceCpu.broker * 1e6) / produced.sent)} µs`, ""],
       ])}`,
     );
     const load = os
@@ -198,10 +204,12 @@ async function batchedProduce(kafka: Kafka) {
   const messages = Array.from({ length: 300 }, (_, i) => ({ key: String(i), value: VALUE }));
   let counting = false;
   let count = 0;
+  let sent = 0;
   let stop = false;
   const worker = async () => {
     while (!stop) {
       await producer.send({ topic: "bench-produce", acks: -1, messages });
+      sent += messages.length;
       if (counting) count += messages.length;
     }
   };
@@ -215,7 +223,7 @@ async function batchedProduce(kafka: Kafka) {
   stop = true;
   await Promise.all(workers);
   await producer.disconnect();
-  return { perSecond: measured / elapsed };
+  return { perSecond: measured / elapsed, sent };
 }
 
 /**
