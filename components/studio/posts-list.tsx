@@ -6,6 +6,8 @@ import { useEffect, useState } from "react";
 import type { PostStatus, PostType } from "@/server/db/models";
 import type { PostSummary } from "@/server/services/posts/post-dto";
 import { messageOf } from "../forms/errors";
+import { PipelineChips } from "../pipeline/pipeline-chips";
+import { usePipelineStates } from "../pipeline/use-pipeline-states";
 import { PostSignals, usePostSignals } from "../reader/studio/post-signals";
 import { useTRPC, useTRPCClient } from "../trpc/client";
 import { Button } from "../ui/button";
@@ -16,8 +18,6 @@ import { Input } from "../ui/field";
 import { Spinner } from "../ui/spinner";
 import { StatusMessage } from "../ui/status";
 import { NewPostButton } from "./new-post-button";
-import { PipelineChips } from "../pipeline/pipeline-chips";
-import { usePipelineStates } from "../pipeline/use-pipeline-states";
 import { PostStatusBadge } from "./post-status";
 
 type Counts = Record<PostStatus, number>;
