@@ -5,6 +5,7 @@
  * equal one accepted, only a changed one is 66), and an `_id` holding `$`-prefixed fields cannot
  * be stored.
  */
+import { Int32 } from "mongodb";
 import { describe, expect, it } from "vitest";
 import { type AnyDoc, serverError, setupMongo } from "./support";
 
@@ -116,5 +117,27 @@ describe("_id with $-prefixed fields", () => {
     expect(err.code).toBe(52);
     const ids = (await c.find({}, { sort: { _id: 1 } }).toArray()).map((d) => d._id);
     expect(ids).toEqual([3, { "a.b": 1 }]);
+  });
+});
+
+describe("counting pipelines", () => {
+  it("answer an int32 count, honour skip and limit, and produce no document for nothing counted", async () => {
+    const c = mongo.db().collection<AnyDoc>("c");
+    await c.insertMany(Array.from({ length: 30 }, (_, i) => ({ _id: i, even: i % 2 === 0 })));
+    expect(await c.countDocuments({ even: true })).toBe(15);
+    expect(await c.countDocuments({ even: true }, { skip: 10, limit: 3 })).toBe(3);
+    expect(await c.countDocuments({ even: true }, { skip: 14 })).toBe(1);
+    expect(await c.countDocuments({ nothing: 1 })).toBe(0);
+    const raw = await c
+      .aggregate([{ $match: { even: false } }, { $group: { _id: 1, n: { $sum: 1 } } }], {
+        promoteValues: false,
+      })
+      .toArray();
+    expect(raw).toEqual([{ _id: new Int32(1), n: new Int32(15) }]);
+    const counted = await c
+      .aggregate([{ $match: { _id: { $gte: 25 } } }, { $count: "left" }], { promoteValues: false })
+      .toArray();
+    expect(counted).toEqual([{ left: new Int32(5) }]);
+    expect(await c.aggregate([{ $match: { _id: -1 } }, { $count: "none" }]).toArray()).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { Long } from "bson";
+import { Int32, Long } from "bson";
 import { evalExpr } from "mingo/core";
 import { mongoError, toServerError } from "../errors";
 import { needsExactTypes } from "../query/bson-type";
@@ -160,12 +160,28 @@ function run(cmd: Doc, ctx: CommandContext, stages: Doc[], qctx: QueryContext | 
     if (stageOf(at)?.$sort !== undefined) {
       sort = parseSort(stageOf(at)!.$sort);
       at++;
-      if (typeof stageOf(at)?.$limit === "number") {
-        limit = stageOf(at)!.$limit as number;
-        at++;
-      }
     }
-    docs = runQuery(coll, { filter, sort, limit, hint: indexHint(cmd.hint), ctx: qctx });
+    let skip = 0;
+    if (isCount(stageOf(at)?.$skip, 0)) {
+      skip = stageOf(at)!.$skip as number;
+      at++;
+    }
+    if (isCount(stageOf(at)?.$limit, 1)) {
+      limit = stageOf(at)!.$limit as number;
+      at++;
+    }
+    // countDocuments' `$group: {_id: 1, n: {$sum: 1}}` (and `$count`) only needs how many match.
+    const counting = countingStage(stages.slice(at));
+    docs = runQuery(coll, {
+      filter,
+      sort,
+      skip,
+      limit,
+      hint: indexHint(cmd.hint),
+      ctx: qctx,
+      raw: counting !== undefined,
+    });
+    if (counting) return counting(docs.length);
   }
   const rest = expandCount(stages.slice(at));
   // (Typed `$group` keys by exact value, so collated groupings go through mingo alone.)
@@ -210,6 +226,39 @@ function run(cmd: Doc, ctx: CommandContext, stages: Doc[], qctx: QueryContext | 
     if (rest.some((s) => "$project" in s)) docs = docs.map(idFirst);
   }
   return docs;
+}
+
+function isCount(v: unknown, min: number): v is number {
+  return typeof v === "number" && Number.isSafeInteger(v) && v >= min;
+}
+
+/**
+ * The rest of a pipeline that only counts its input — one `{$count: f}`, or one `$group` with a
+ * constant `_id` and a single `{$sum: 1}` — as a function of the count, answering mongod's
+ * documents (an int32 count, an int64 past it; no document for nothing counted).
+ */
+function countingStage(rest: Doc[]): ((n: number) => Doc[]) | undefined {
+  if (rest.length !== 1) return undefined;
+  const stage = rest[0]!;
+  const typed = (n: number) => (n <= 0x7fffffff ? new Int32(n) : Long.fromNumber(n));
+  if (typeof stage.$count === "string") {
+    const field = stage.$count;
+    return (n) => (n === 0 ? [] : [{ [field]: typed(n) }]);
+  }
+  const group = stage.$group;
+  if (!isPlainObject(group)) return undefined;
+  const fields = Object.keys(group);
+  if (fields.length !== 2 || fields[0] !== "_id") return undefined;
+  const id = group._id;
+  const constant =
+    id === null ||
+    typeof id === "boolean" ||
+    typeof id === "number" ||
+    (typeof id === "string" && !id.startsWith("$"));
+  const acc = group[fields[1]!];
+  if (!constant || !isPlainObject(acc) || Object.keys(acc).length !== 1 || acc.$sum !== 1) return undefined;
+  const field = fields[1]!;
+  return (n) => (n === 0 ? [] : [{ _id: id, [field]: typed(n) }]);
 }
 
 /** `{$documents: <array expression>}`: the documents themselves (constants or `let` variables). */

@@ -41,6 +41,18 @@ describe("storage engine recovery", () => {
     await b.close();
   });
 
+  it("drops the temporary collection of an $out interrupted by a crash", async () => {
+    const dbpath = tempDir();
+    const a = StorageEngine.open(dbpath);
+    a.catalog.ensureCollection("app", "report").insert({ _id: 1, old: true });
+    a.catalog.ensureCollection("app", "tmp.agg_out.1234").insert({ _id: 2, partial: true });
+    await a.commit();
+    const b = StorageEngine.open(dbpath);
+    expect(b.catalog.collections("app").map((c) => c.name)).toEqual(["report"]);
+    expect([...b.catalog.collection("app", "report")!.docs.values()]).toEqual([{ _id: 1, old: true }]);
+    await b.close();
+  });
+
   it("replays history that passes through states a unique index would refuse", async () => {
     const dbpath = tempDir();
     const a = StorageEngine.open(dbpath);
