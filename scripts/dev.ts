@@ -242,7 +242,12 @@ function appProcesses(env: NodeJS.ProcessEnv) {
     // The background worker (feed issue): scheduled publishing, re-drives, hot scores.
     { name: "worker", command: binary("tsx"), args: [path.join(repoRoot, "workers/main.ts")], env },
     // The ingestion service (pipeline issue): Kafka tasks → summary, entities, concepts, embedding.
-    { name: "ingestion", command: binary("tsx"), args: [path.join(repoRoot, "workers/ingestion/main.ts")], env },
+    {
+      name: "ingestion",
+      command: binary("tsx"),
+      args: [path.join(repoRoot, "workers/ingestion/main.ts")],
+      env,
+    },
   ];
 }
 
