@@ -136,6 +136,12 @@ describe.runIf(embedded)("refused here, named (features this server does not imp
       "script",
     ],
     ["scroll", () => es.client.search({ index, scroll: "1m" }), "scroll"],
+    [
+      "named queries",
+      () => es.client.search({ index, query: { match: { title: { query: "x", _name: "q1" } } } }),
+      "_name",
+    ],
+    ["profile", () => es.client.search({ index, profile: true }), "profile"],
     ["msearch", () => es.client.msearch({ index, searches: [{}, { query: { match_all: {} } }] }), "msearch"],
   ];
   for (const [what, run, named] of cases) {

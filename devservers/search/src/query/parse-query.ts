@@ -105,6 +105,8 @@ function boostOf(o: Json, query: string): number {
 }
 
 function checkKeys(o: Json, query: string, allowed: string[]): void {
+  // Named queries add `matched_queries` to hits in Elasticsearch; refused rather than ignored.
+  if (o._name !== undefined) throw unsupported("named queries ([_name])");
   for (const k of Object.keys(o)) {
     if (!allowed.includes(k)) throw parsingError(`[${query}] query does not support [${k}]`);
   }

@@ -130,6 +130,7 @@ export function parseSearchRequest(body: Record<string, unknown>, params: URLSea
     throw parsingError(`Unknown key for a ${tokenName(v)} in [${k}].`);
   }
   if (body.explain === true || params.get("explain") === "true") throw unsupported("search option [explain]");
+  if (body.profile === true) throw unsupported("search option [profile]");
   if (params.has("q")) throw unsupported("URI search parameter [q]");
   if (params.has("scroll")) throw unsupported("scroll searches");
   const size = params.has("size")
