@@ -103,7 +103,9 @@ test.describe("images in posts", () => {
       .first()
       .click();
     await page.getByTestId("cover-file-input").setInputFiles(photo);
-    await expect(page.getByLabel("Cover image")).toHaveValue(/\/media\/.*\.webp$/, { timeout: 60_000 });
+    await expect(page.getByLabel("Cover image", { exact: true })).toHaveValue(/\/media\/.*\.webp$/, {
+      timeout: 60_000,
+    });
     await waitSaved(page);
 
     // A file that is not an image is refused with a sentence, not uploaded.
