@@ -42,7 +42,7 @@ function phaseInClient(uri: string, phase: Phase): Promise<PhaseResult> {
     execFile(
       process.execPath,
       [...clientFlags, "--import", "tsx", clientScript, phase, uri],
-      { maxBuffer: 1 << 20, timeout: 60_000 },
+      { maxBuffer: 1 << 20, timeout: 300_000 },
       (err, stdout, stderr) => {
         if (err) reject(new Error(`bench client ${phase} failed: ${err.message}\n${stderr}`));
         else resolve(JSON.parse(stdout.trim().split("\n").pop()!) as PhaseResult);

@@ -20,6 +20,9 @@ export type PlanNode =
   | { stage: "SORT_MERGE"; sort: SortSpec; children: IxScan[] }
   | { stage: "OR"; children: IxScan[] };
 
+const NO_PREFIX: unknown[] = [];
+const NO_CHECKS: [number, Oil][] = [];
+
 /** Past this many point combinations, a field is scanned as one range and checked per key. */
 const MAX_POINT_RUNS = 1024;
 
@@ -46,7 +49,10 @@ function runsOf(scan: IxScan): Runs {
     // One field, one interval: the common case, without the general machinery.
     const iv = bounds[0]![0]!;
     const point = iv.lo.incl && iv.hi.incl && iv.lo.v === iv.hi.v;
-    return { runs: [point ? { prefix: [iv.lo.v] } : { prefix: [], range: keyRange(iv) }], checks: [] };
+    return {
+      runs: [point ? { prefix: [iv.lo.v] } : { prefix: NO_PREFIX, range: keyRange(iv) }],
+      checks: NO_CHECKS,
+    };
   }
   let prefixes: unknown[][] = [[]];
   let i = 0;

@@ -421,7 +421,12 @@ function candidate(
 ): void {
   const { bounds, used } = boundsFor(ix, analysis.preds, collated, leading);
   if (isFull(bounds[0]!) || (!hinted && !usable(ix, analysis, bounds))) return;
-  const { access, blocking } = withSort({ stage: "IXSCAN", ix, bounds, dir: 1 }, sort, collated);
+  const scan: IxScan = { stage: "IXSCAN", ix, bounds, dir: 1 };
+  if (!sort) {
+    out.push({ access: scan, blocking: false, used });
+    return;
+  }
+  const { access, blocking } = withSort(scan, sort, collated);
   out.push({ access, blocking, used });
 }
 

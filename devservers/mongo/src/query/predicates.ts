@@ -34,72 +34,89 @@ function isOperatorObject(v: unknown): v is Doc {
 
 export function analyzeFilter(filter: Doc): FilterAnalysis {
   const out: FilterAnalysis = { conjuncts: [], preds: new Map() };
-  const add = (path: string, p: Omit<Pred, "path" | "conjunct">, conjunct: Conjunct) => {
-    out.conjuncts.push(conjunct);
-    const pred: Pred = { path, conjunct: out.conjuncts.length - 1, ...p };
-    const list = out.preds.get(path);
-    if (list) list.push(pred);
-    else out.preds.set(path, [pred]);
-  };
-  const visit = (f: Doc) => {
-    for (const field in f) {
-      const cond = f[field];
-      if (field === "$and" && Array.isArray(cond)) {
-        for (const sub of cond) if (isPlainObject(sub)) visit(sub);
-        continue;
-      }
-      if (field === "$or" && Array.isArray(cond) && !out.or && cond.every(isPlainObject)) {
-        out.conjuncts.push({ $or: cond });
-        out.or = { branches: cond as Doc[], conjunct: out.conjuncts.length - 1 };
-        continue;
-      }
-      if (field.startsWith("$")) {
-        out.conjuncts.push({ [field]: cond });
-        continue;
-      }
-      if (!isOperatorObject(cond)) {
-        if (pointable(cond)) {
-          add(
-            field,
-            { oil: pointOil(cond), exact: cond !== null, points: true },
-            f === filter && single ? f : { [field]: cond },
-          );
-        } else out.conjuncts.push({ [field]: cond });
-        continue;
-      }
-      for (const [op, v] of Object.entries(cond)) {
-        const conjunct: Conjunct = [field, op, v];
-        if (op === "$eq" && pointable(v)) {
-          add(field, { oil: pointsOil([v]), exact: v !== null, points: true }, conjunct);
-        } else if (op === "$in" && Array.isArray(v) && v.length > 0 && v.every(pointable)) {
-          add(field, { oil: pointsOil(v), exact: !v.includes(null), points: true }, conjunct);
-        } else if (RANGE_OPS.has(op) && rangeOil(op, v)) {
-          add(field, { oil: rangeOil(op, v)!, exact: true, points: false }, conjunct);
-        } else if (op === "$elemMatch" && isOperatorObject(v)) {
-          // The value form bounds the array's elements by all its conditions at once.
-          let oil: Oil = FULL;
-          let bounded = false;
-          for (const [inner, x] of Object.entries(v)) {
-            const r =
-              inner === "$eq" && pointable(x)
-                ? pointsOil([x])
-                : RANGE_OPS.has(inner)
-                  ? rangeOil(inner, x)
-                  : undefined;
-            if (r) {
-              oil = intersectOil(oil, r);
-              bounded = true;
-            }
-          }
-          if (bounded) add(field, { oil, exact: false, points: false }, conjunct);
-          else out.conjuncts.push(conjunct);
-        } else out.conjuncts.push(conjunct);
-      }
-    }
-  };
-  const single = Object.keys(filter).length === 1;
-  visit(filter);
+  let fields = 0;
+  for (const _ in filter) fields++;
+  visit(out, filter, fields === 1 ? filter : undefined);
   return out;
+}
+
+function add(
+  out: FilterAnalysis,
+  path: string,
+  oil: Oil,
+  exact: boolean,
+  points: boolean,
+  conjunct: Conjunct,
+): void {
+  out.conjuncts.push(conjunct);
+  const pred: Pred = { path, oil, exact, points, conjunct: out.conjuncts.length - 1 };
+  const list = out.preds.get(path);
+  if (list) list.push(pred);
+  else out.preds.set(path, [pred]);
+}
+
+/** `single`: the filter itself when it has one field (its own conjunct, no copy). */
+function visit(out: FilterAnalysis, f: Doc, single: Doc | undefined): void {
+  for (const field in f) {
+    const cond = f[field];
+    if (field === "$and" && Array.isArray(cond)) {
+      for (const sub of cond) if (isPlainObject(sub)) visit(out, sub, undefined);
+      continue;
+    }
+    if (field === "$or" && Array.isArray(cond) && !out.or && cond.every(isPlainObject)) {
+      out.conjuncts.push({ $or: cond });
+      out.or = { branches: cond as Doc[], conjunct: out.conjuncts.length - 1 };
+      continue;
+    }
+    if (field.startsWith("$")) {
+      out.conjuncts.push({ [field]: cond });
+      continue;
+    }
+    if (!isOperatorObject(cond)) {
+      if (pointable(cond)) add(out, field, pointOil(cond), cond !== null, true, single ?? { [field]: cond });
+      else out.conjuncts.push({ [field]: cond });
+      continue;
+    }
+    for (const op in cond) {
+      const v = cond[op];
+      const conjunct: Conjunct = [field, op, v];
+      if (op === "$eq" && pointable(v)) {
+        add(out, field, pointOil(v), v !== null, true, conjunct);
+        continue;
+      }
+      if (op === "$in" && Array.isArray(v) && v.length > 0 && v.every(pointable)) {
+        add(out, field, pointsOil(v), !v.includes(null), true, conjunct);
+        continue;
+      }
+      const range = RANGE_OPS.has(op) ? rangeOil(op, v) : undefined;
+      if (range) {
+        add(out, field, range, true, false, conjunct);
+        continue;
+      }
+      if (op === "$elemMatch" && isOperatorObject(v)) {
+        // The value form bounds the array's elements by all its conditions at once.
+        let oil: Oil = FULL;
+        let bounded = false;
+        for (const [inner, x] of Object.entries(v)) {
+          const r =
+            inner === "$eq" && pointable(x)
+              ? pointOil(x)
+              : RANGE_OPS.has(inner)
+                ? rangeOil(inner, x)
+                : undefined;
+          if (r) {
+            oil = intersectOil(oil, r);
+            bounded = true;
+          }
+        }
+        if (bounded) {
+          add(out, field, oil, false, false, conjunct);
+          continue;
+        }
+      }
+      out.conjuncts.push(conjunct);
+    }
+  }
 }
 
 export function conjunctDoc(c: Conjunct): Doc {
