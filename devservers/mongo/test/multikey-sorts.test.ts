@@ -363,4 +363,54 @@ describe("choosing between candidate indexes", () => {
     const got = await c.find({ author: "a7" }, { sort: { at: -1 } }).toArray();
     expect(got.map((d) => d.at)).toEqual([407, 307, 207, 107, 7]);
   });
+
+  it("follows a hint, scanning a hinted index the filter does not bound whole", async () => {
+    const c = mongo.db().collection<AnyDoc>("c");
+    await c.insertMany(Array.from({ length: 50 }, (_, i) => ({ _id: i, a: i % 5, b: i })));
+    await c.createIndex({ a: 1 });
+    await c.createIndex({ b: 1 });
+    const byHint = stages(
+      winning(
+        await c
+          .find({ a: 3, b: { $gt: 10 } })
+          .hint("b_1")
+          .explain("queryPlanner"),
+      ),
+    );
+    expect(byHint.find((s) => s.stage === "IXSCAN")).toMatchObject({
+      indexName: "b_1",
+      indexBounds: { b: ["(10, inf.0]"] },
+    });
+    const whole = stages(winning(await c.find({ a: 3 }).hint({ b: 1 }).explain("queryPlanner")));
+    expect(whole.find((s) => s.stage === "IXSCAN")).toMatchObject({
+      indexName: "b_1",
+      indexBounds: { b: ["[MinKey, MaxKey]"] },
+    });
+    const got = await c.find({ a: 3 }).hint({ b: 1 }).toArray();
+    expect(got.map((d) => d._id)).toEqual([3, 8, 13, 18, 23, 28, 33, 38, 43, 48]);
+  });
+});
+
+describe("$or", () => {
+  it("a rooted $or whose branches all use an index is an OR of index scans under SUBPLAN", async () => {
+    const c = mongo.db().collection<AnyDoc>("c");
+    await c.insertMany(Array.from({ length: 50 }, (_, i) => ({ _id: i, a: i % 5, b: i })));
+    await c.createIndex({ a: 1 });
+    await c.createIndex({ b: 1 });
+    const filter = { $or: [{ a: 4 }, { b: { $lt: 3 } }] };
+    expect(stageNames(winning(await c.find(filter).explain("queryPlanner")))).toEqual([
+      "SUBPLAN",
+      "FETCH",
+      "OR",
+      "IXSCAN",
+      "IXSCAN",
+    ]);
+    const got = await c.find(filter, { sort: { _id: 1 } }).toArray();
+    expect(got.map((d) => d._id)).toEqual([0, 1, 2, 4, 9, 14, 19, 24, 29, 34, 39, 44, 49]);
+    const unindexed = { $or: [{ a: 4 }, { plain: 1 }] };
+    expect(stageNames(winning(await c.find(unindexed).explain("queryPlanner")))).toEqual([
+      "SUBPLAN",
+      "COLLSCAN",
+    ]);
+  });
 });

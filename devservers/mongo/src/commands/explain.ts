@@ -69,11 +69,10 @@ export const explain: CommandHandler = (cmd, ctx) => {
       maxIndexedOrSolutionsReached: false,
       maxIndexedAndSolutionsReached: false,
       maxScansToExplodeReached: false,
-      winningPlan: renderPlan(
-        winner,
-        residual(winner),
-        shape,
-        natural ? naturalDirection(rawHint) : "forward",
+      winningPlan: subplanned(
+        filter,
+        rawHint !== undefined,
+        renderPlan(winner, residual(winner), shape, natural ? naturalDirection(rawHint) : "forward"),
       ),
       rejectedPlans: (p?.rejected ?? []).map((c) => renderPlan(c, residual(c), shape, "forward")),
     },
@@ -106,6 +105,16 @@ export const explain: CommandHandler = (cmd, ctx) => {
   reply.ok = 1;
   return reply;
 };
+
+/**
+ * A rooted `$or` (of more than one branch, without a hint) goes through mongod's subplanner, which
+ * plans each branch: its explain shows a SUBPLAN root over whatever won (an OR of scans, or the
+ * whole-query plan when a branch has no index).
+ */
+function subplanned(filter: Doc, hinted: boolean, plan: Doc): Doc {
+  const rooted = Object.keys(filter).length === 1 && Array.isArray(filter.$or) && filter.$or.length > 1;
+  return rooted && !hinted ? { stage: "SUBPLAN", inputStage: plan } : plan;
+}
 
 function naturalDirection(hint: unknown): "forward" | "backward" {
   return (hint as Doc).$natural === -1 ? "backward" : "forward";
