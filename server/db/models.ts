@@ -48,6 +48,12 @@ export interface UserDoc {
   profileChangedAt?: Date;
   /** The avatar's object base (`avatars/<userId>/<id>`) and its square WebP sizes (size → key); `image` holds the 256 px URL. */
   avatar?: { base: string; variants: Record<string, string> } | null;
+  /**
+   * RealWorld API (issue 22): the blog a root-domain `POST /api/articles` publishes into, created on
+   * first use; `personalBlogClaimAt` is set while one request creates it, so a second one waits.
+   */
+  personalBlogId?: ObjectId | null;
+  personalBlogClaimAt?: Date | null;
 }
 
 export interface MembershipDoc {
@@ -155,6 +161,13 @@ export interface PostDoc {
   previewKey?: string | null;
   /** Studio: who saved last. */
   updatedBy?: ObjectId;
+  /**
+   * RealWorld API (issue 22): the Markdown an API client sent, returned verbatim while `content`
+   * still hashes to `contentHash` (i.e. until the body is edited in the studio).
+   */
+  markdown?: { source: string; contentHash: string } | null;
+  /** RealWorld API: the last comment number handed out for this post (comment ids are integers). */
+  commentSeq?: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -168,6 +181,8 @@ export interface CommentDoc {
   body: string;
   hidden?: boolean;
   editedAt?: Date | null;
+  /** RealWorld API: the comment's integer id within its post (from `PostDoc.commentSeq`). */
+  number?: number;
   deletedAt?: Date | null;
   createdAt: Date;
 }
