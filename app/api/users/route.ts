@@ -1,3 +1,5 @@
-import { registerRoute } from "@/server/auth/realworld-routes";
+import { realWorldRoute } from "@/server/http/realworld-routes";
 
-export const POST = registerRoute;
+/** `POST /api/users` (sign-up, server/auth/realworld-users.ts) with the RealWorld API's CORS. */
+export const POST = realWorldRoute;
+export const OPTIONS = realWorldRoute;

@@ -1,3 +1,5 @@
-import { loginRoute } from "@/server/auth/realworld-routes";
+import { realWorldRoute } from "@/server/http/realworld-routes";
 
-export const POST = loginRoute;
+/** `POST /api/users/login` (server/auth/realworld-users.ts) with the RealWorld API's CORS. */
+export const POST = realWorldRoute;
+export const OPTIONS = realWorldRoute;

@@ -1,0 +1,10 @@
+import { realWorldRoute } from "@/server/http/realworld-routes";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** GET|PUT|DELETE /api/articles/:slug — the RealWorld API (server/http/realworld-router.ts dispatches on path and method). */
+export const GET = realWorldRoute;
+export const PUT = realWorldRoute;
+export const DELETE = realWorldRoute;
+export const OPTIONS = realWorldRoute;

@@ -1,0 +1,8 @@
+import { realWorldRoute } from "@/server/http/realworld-routes";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** GET /api/tags — the RealWorld API (server/http/realworld-router.ts dispatches on path and method). */
+export const GET = realWorldRoute;
+export const OPTIONS = realWorldRoute;

@@ -1,0 +1,158 @@
+import type { ObjectId } from "mongodb";
+import type { DatabaseService, PostDoc, TenantDoc, UserDoc } from "../../db";
+import type { FollowsService } from "../follows/follows-service";
+import { contentHash, contentToMarkdown } from "../markdown/markdown";
+import { networkSlug } from "./network-slug";
+import type { Scope } from "./scope";
+
+/** A published post and its blog: what an "article" is. */
+export interface Located {
+  tenant: TenantDoc;
+  post: PostDoc;
+}
+
+export interface ProfileJson {
+  username: string;
+  bio: string;
+  image: string | null;
+  following: boolean;
+}
+
+export interface ArticleJson {
+  slug: string;
+  title: string;
+  description: string;
+  body?: string;
+  tagList: string[];
+  createdAt: string;
+  updatedAt: string;
+  favorited: boolean;
+  favoritesCount: number;
+  author: ProfileJson;
+}
+
+export type Author = Pick<UserDoc, "_id" | "username" | "bio" | "image">;
+
+/** Everything of a post a list shows: the body and its renderings stay in the database. */
+export const LIST_PROJECTION = {
+  content: 0,
+  html: 0,
+  text: 0,
+  markdown: 0,
+  enrichment: 0,
+  related: 0,
+} as const;
+
+export const AUTHOR_PROJECTION = { username: 1, bio: 1, image: 1 } as const;
+
+export function profileJson(user: Author | null, following: boolean): ProfileJson {
+  return {
+    username: user?.username ?? "unknown",
+    bio: user?.bio ?? "",
+    image: user?.image ?? null,
+    following,
+  };
+}
+
+/**
+ * The body as Markdown: what the API client sent while the content is still the document made
+ * from it, otherwise (written or edited in the studio) Markdown made from the content.
+ */
+export function markdownOf(post: Pick<PostDoc, "content" | "markdown">): string {
+  const stored = post.markdown;
+  if (stored && stored.contentHash === contentHash(post.content)) return stored.source;
+  return contentToMarkdown(post.content);
+}
+
+/** The slug an article has in this scope: network-unique on the root domain, the post's own on its blog. */
+export function articleSlug(scope: Scope, { tenant, post }: Located): string {
+  return scope.kind === "network" ? networkSlug(tenant.slug, post.slug) : post.slug;
+}
+
+/**
+ * Published posts → RealWorld articles for one caller: authors (first author of the post),
+ * `following` and `favorited` flags for the caller, `favoritesCount` from the post's like counter
+ * (kept in the same request as the like). A handful of queries per page, never one per article.
+ */
+export class ArticlePresenter {
+  constructor(private readonly deps: { db: DatabaseService; follows: FollowsService }) {}
+
+  async present(
+    scope: Scope,
+    caller: { oid: ObjectId } | null,
+    items: Located[],
+    opts: { body: boolean },
+  ): Promise<ArticleJson[]> {
+    if (!items.length) return [];
+    const authorIds = items.flatMap(({ post }) => (post.authorIds?.[0] ? [post.authorIds[0]] : []));
+    const [authors, followed, favorited] = await Promise.all([
+      this.authors(authorIds),
+      this.deps.follows.followedAmong(caller?.oid ?? null, authorIds),
+      this.favoritedBy(scope, caller, items),
+    ]);
+    return items.map((item) => {
+      const { post } = item;
+      const authorId = post.authorIds?.[0]?.toHexString() ?? "";
+      const publishedAt = post.publishedAt ?? post.createdAt;
+      const updatedAt = new Date(Math.max(post.updatedAt.getTime(), publishedAt.getTime()));
+      const article: ArticleJson = {
+        slug: articleSlug(scope, item),
+        title: post.title,
+        description: post.excerpt ?? "",
+        tagList: [...(post.tags ?? [])].sort(),
+        createdAt: publishedAt.toISOString(),
+        updatedAt: updatedAt.toISOString(),
+        favorited: favorited.has(keyOf(item)),
+        favoritesCount: Math.max(0, post.metrics?.likes ?? 0),
+        author: profileJson(authors.get(authorId) ?? null, followed.has(authorId)),
+      };
+      if (opts.body) {
+        // Keep the spec's key order: body right after description.
+        const { slug, title, description, ...rest } = article;
+        return { slug, title, description, body: markdownOf(post), ...rest };
+      }
+      return article;
+    });
+  }
+
+  async authors(ids: ObjectId[]): Promise<Map<string, Author>> {
+    if (!ids.length) return new Map();
+    const users = await this.deps.db
+      .master()
+      .users.find({ _id: { $in: ids } }, { projection: AUTHOR_PROJECTION })
+      .toArray();
+    return new Map(users.map((u) => [u._id.toHexString(), u]));
+  }
+
+  /**
+   * Which of these articles the caller likes: the blog's own `likes` on a blog, the master
+   * `favorites` index (written in the same request as the like) across the network.
+   */
+  private async favoritedBy(
+    scope: Scope,
+    caller: { oid: ObjectId } | null,
+    items: Located[],
+  ): Promise<Set<string>> {
+    if (!caller) return new Set();
+    const postIds = items.map((i) => i.post._id);
+    if (scope.kind === "blog") {
+      const rows = await this.deps.db
+        .forTenant(scope.tenant)
+        .likes.find({ userId: caller.oid, postId: { $in: postIds } }, { projection: { postId: 1 } })
+        .toArray();
+      return new Set(rows.map((r) => `${scope.tenant._id.toHexString()}:${r.postId.toHexString()}`));
+    }
+    const rows = await this.deps.db
+      .master()
+      .favorites.find(
+        { userId: caller.oid, postId: { $in: postIds } },
+        { projection: { tenantId: 1, postId: 1 } },
+      )
+      .toArray();
+    return new Set(rows.map((r) => `${r.tenantId.toHexString()}:${r.postId.toHexString()}`));
+  }
+}
+
+function keyOf({ tenant, post }: Located): string {
+  return `${tenant._id.toHexString()}:${post._id.toHexString()}`;
+}
