@@ -230,6 +230,22 @@ describe("highlight", () => {
     expect(one?.highlight).toEqual({ title: ["<em>Rust</em> ownership explained"], tags: ["<em>rust</em>"] });
   });
 
+  it("starts a fragment at the sentence holding the match, even in a short value", async () => {
+    const short = es.indexName("hl");
+    await es.client.index({
+      index: short,
+      id: "1",
+      document: { body: "Short intro. The moth was found in the relay." },
+      refresh: true,
+    });
+    const res = await es.client.search({
+      index: short,
+      query: { match: { body: "moth" } },
+      highlight: { fields: { body: {} } },
+    });
+    expect(res.hits.hits[0]?.highlight).toEqual({ body: ["The <em>moth</em> was found in the relay."] });
+  });
+
   it("leaves out hits and fields without a match", async () => {
     const res = await es.client.search({
       index,

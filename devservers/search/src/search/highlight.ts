@@ -211,25 +211,33 @@ function mark(value: string, from: number, to: number, spans: Span[], field: Hig
 
 const sentences = new Intl.Segmenter("en", { granularity: "sentence" });
 
-/** Passages of at most about `size` characters, cut at sentence ends (word ends inside long sentences). */
-function passages(value: string, size: number): Span[] {
+/**
+ * Passages as Lucene's unified highlighter with Elasticsearch's bounded sentence scanner cuts
+ * them: a passage starts at the beginning of the sentence holding a match (earlier sentences are
+ * left out, even in a short value) and takes the following sentences while it stays within
+ * `size` characters; the next match past its end starts the next passage. A sentence far longer
+ * than `size` is cut at the first word end past it.
+ */
+function passages(value: string, size: number, spans: Span[]): Span[] {
   const bounds: number[] = [0];
-  for (const s of sentences.segment(value)) if (s.index > 0) bounds.push(s.index);
+  for (const seg of sentences.segment(value)) if (seg.index > 0) bounds.push(seg.index);
   bounds.push(value.length);
   const out: Span[] = [];
-  let start = 0;
-  let k = 1;
-  while (start < value.length) {
-    let end = bounds[k]!;
-    while (k + 1 < bounds.length && bounds[k + 1]! - start <= size) end = bounds[++k]!;
-    if (end - start > size * 2) {
-      // A sentence far longer than the fragment size: cut at the first word end past it.
+  let i = 0;
+  while (i < spans.length) {
+    const first = spans[i]!;
+    let k = 0;
+    while (k + 1 < bounds.length && bounds[k + 1]! <= first.start) k++;
+    const start = bounds[k]!;
+    let end = bounds[k + 1] ?? value.length;
+    for (let j = k + 2; j < bounds.length && bounds[j]! - start <= size; j++) end = bounds[j]!;
+    if (end - start > size * 2 && first.end <= start + size) {
       const cut = value.slice(start + size).search(/\s/);
       if (cut >= 0) end = start + size + cut;
     }
+    end = Math.max(end, first.end);
     out.push({ start, end });
-    start = end;
-    while (k < bounds.length && bounds[k]! <= start) k++;
+    while (i < spans.length && spans[i]!.start < end) i++;
   }
   return out;
 }
@@ -256,7 +264,7 @@ export function highlightValue(
       });
       continue;
     }
-    for (const p of passages(value, field.fragmentSize)) {
+    for (const p of passages(value, field.fragmentSize, spans)) {
       const inside = spans.filter((s) => s.start < p.end && s.end > p.start);
       if (inside.length === 0) continue;
       let end = p.end;
