@@ -5,12 +5,15 @@ import type { Logger } from "../../log";
 /**
  * The hand-off from the posts service to everything downstream (global feed, scheduler, search
  * pipeline). `PostsService` calls `afterWrite` once after every committed write, with the post's
- * new `version`. The call is a fast path only: the post document already records what is behind
+ * new `version` — except the creation and saves of a draft that was never published, which have
+ * nothing downstream and record `syncedVersion` themselves (`hasNothingDownstream` in
+ * posts-service.ts): an autosave of a new draft costs no feed, search or cache work. The call is a
+ * fast path only: the post document already records what is behind
  * (`version > syncedVersion`, a `deletedAt` tombstone, `status: "scheduled"` with `publishAt`),
  * so when a fan-out fails the worker re-drives it from the document and nothing is lost.
  */
 export type PostWriteKind =
-  /** A draft (or a published post's body) was saved: autosave, metadata, restore of a revision. */
+  /** A post that is not live was saved (a once-published draft, a scheduled or archived post), or an archived post came back to drafts. */
   | "saved"
   /** Draft or scheduled → published (by the writer, or by the scheduler when `publishAt` came). */
   | "published"

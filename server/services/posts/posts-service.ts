@@ -292,7 +292,8 @@ export class PostsService {
       publishedAt: null,
       authorIds: [actor.userId],
       version: 1,
-      syncedVersion: 0,
+      // Nothing downstream to bring in line for a new draft (see `hasNothingDownstream`).
+      syncedVersion: 1,
       pipeline: { savedAt: at },
       deletedAt: null,
       updatedBy: actor.userId,
@@ -308,7 +309,6 @@ export class PostsService {
       version: 1,
       wordCount: rendered.wordCount,
     });
-    await this.emit(tenant, doc, "saved", actor.userId, at);
     return toEditorPost(doc);
   }
 
@@ -335,6 +335,9 @@ export class PostsService {
       updatedBy: actor.userId,
       "pipeline.savedAt": at,
     };
+    // The write below is guarded by `baseVersion`, so `current` is exactly the state it replaces.
+    const quiet = hasNothingDownstream(current);
+    if (quiet) set.syncedVersion = input.baseVersion + 1;
     const title = input.title !== undefined ? input.title.trim().slice(0, MAX_TITLE) : current.title;
     if (input.title !== undefined) set.title = title;
 
@@ -406,7 +409,8 @@ export class PostsService {
         wordCount: rendered?.wordCount ?? updated.wordCount ?? 0,
       });
     }
-    await this.emit(tenant, updated, updated.status === "published" ? "updated" : "saved", actor.userId, at);
+    if (!quiet)
+      await this.emit(tenant, updated, updated.status === "published" ? "updated" : "saved", actor.userId, at);
     return { ok: true, post: toSaved(updated) };
   }
 
@@ -817,6 +821,18 @@ export class PostsService {
       throw new AppError("BAD_REQUEST", "Every author must be a member of this blog.");
     return unique;
   }
+}
+
+/**
+ * A draft that was never published (`publishedAt` stays set once a post went live) has nothing
+ * downstream: no feed row or tombstone to move, no search document, no cached reader page, no
+ * scheduled job. Its creation and saves skip the fan-out — the autosave path stays a post write
+ * plus a revision — and record `syncedVersion` in the same write, so the worker's re-drive (which
+ * looks for `syncedVersion < version`) has nothing to catch up on either. Every other write
+ * (a published, scheduled, archived or once-published post) fans out as before.
+ */
+export function hasNothingDownstream(post: Pick<PostDoc, "status" | "publishedAt">): boolean {
+  return post.status === "draft" && !post.publishedAt;
 }
 
 function toState(doc: PostDoc): PostState {

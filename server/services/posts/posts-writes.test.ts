@@ -247,7 +247,6 @@ describe("PostsService: status transitions and the fan-out record", () => {
     await posts.delete(tenant, actors.author, post.id);
 
     expect(fanout.events.map((e) => [e.kind, e.version, e.status])).toEqual([
-      ["saved", 1, "draft"],
       ["published", 2, "published"],
       ["updated", 3, "published"],
       ["unpublished", 4, "draft"],
@@ -265,13 +264,48 @@ describe("PostsService: status transitions and the fan-out record", () => {
       expect(e.postId.equals(id)).toBe(true);
     }
     const tomb = await t.db.forTenant(tenant).posts.findOne({ _id: id });
-    expect(tomb).toMatchObject({ version: 11, syncedVersion: 0, deletedAt: now() });
+    expect(tomb).toMatchObject({ version: 11, syncedVersion: 1, deletedAt: now() });
     expect(tomb?.version).toBeGreaterThan(tomb?.syncedVersion ?? 0);
     // Deleted: gone from every read, slug free again.
     expect(await posts.listForStudio(tenant, { limit: 10 })).toEqual([]);
     expect(await posts.getPublishedBySlug(tenant, "lifecycle")).toBeNull();
     expect((await errorOf(posts.getForEditor(tenant, actors.author, post.id)))?.code).toBe("NOT_FOUND");
     expect((await posts.create(tenant, actors.author, { title: "Lifecycle" })).slug).toBe("lifecycle");
+  });
+
+  it("hands nothing downstream for a draft that was never published, and marks its saves synced", async () => {
+    const { posts, tenant, actors, fanout, t, now } = await setup();
+    const stored = (id: string) => t.db.forTenant(tenant).posts.findOne({ _id: new ObjectId(id) });
+    const post = await posts.create(tenant, actors.author, { title: "Quiet draft" });
+    let version = post.version;
+    for (const words of ["One", "One two", "One two three"]) {
+      const saved = await posts.save(tenant, actors.author, post.id, { baseVersion: version, content: doc(words) });
+      if (!saved.ok) throw new Error("conflict");
+      version = saved.post.version;
+    }
+    expect(fanout.events).toEqual([]);
+    // Nothing for the worker's re-drive to catch up on either (it looks for syncedVersion < version).
+    expect(await stored(post.id)).toMatchObject({ version: 4, syncedVersion: 4 });
+
+    // Once it went live, every later write fans out, drafts included.
+    await posts.publish(tenant, actors.author, post.id);
+    await posts.unpublish(tenant, actors.author, post.id);
+    await posts.save(tenant, actors.author, post.id, { baseVersion: 6, content: doc("Back to draft") });
+    expect(fanout.events.map((e) => [e.kind, e.version, e.status])).toEqual([
+      ["published", 5, "published"],
+      ["unpublished", 6, "draft"],
+      ["saved", 7, "draft"],
+    ]);
+    expect((await stored(post.id))?.syncedVersion).toBe(4);
+
+    // A scheduled draft has a job downstream: its saves fan out too.
+    const later = await posts.create(tenant, actors.author, { title: "Scheduled draft" });
+    const state = await posts.schedule(tenant, actors.author, later.id, new Date(now().getTime() + 3_600_000));
+    await posts.save(tenant, actors.author, later.id, { baseVersion: state.version, content: doc("Edited") });
+    expect(fanout.events.slice(3).map((e) => [e.kind, e.status])).toEqual([
+      ["scheduled", "scheduled"],
+      ["saved", "scheduled"],
+    ]);
   });
 
   it("refuses transitions that don't apply and schedules only in the future", async () => {
@@ -322,12 +356,9 @@ describe("PostsService: status transitions and the fan-out record", () => {
     const published = await posts.publish(tenant, actors.owner, post.id);
     expect(published.status).toBe("published");
     const stored = await t.db.forTenant(tenant).posts.findOne({ _id: new ObjectId(post.id) });
-    expect(stored).toMatchObject({ status: "published", version: 2, syncedVersion: 0 });
+    expect(stored).toMatchObject({ status: "published", version: 2, syncedVersion: 1 });
     const warnings = logLines().filter((l) => String(l.msg).includes("fan-out failed"));
-    expect(warnings.map((w) => [w.kind, w.version])).toEqual([
-      ["saved", 1],
-      ["published", 2],
-    ]);
+    expect(warnings.map((w) => [w.kind, w.version])).toEqual([["published", 2]]);
   });
 
   it("searches titles, filters by status and bulk-archives and deletes", async () => {
