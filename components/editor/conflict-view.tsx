@@ -4,6 +4,7 @@ import { plainTextBlocks } from "@/server/services/posts/plain-text";
 import type { EditorPost } from "@/server/services/posts/post-dto";
 import { Button } from "../ui/button";
 import { cn } from "../ui/cn";
+import { foldUnchanged } from "./fold-unchanged";
 
 const time = new Intl.DateTimeFormat(undefined, { timeStyle: "short", dateStyle: "medium" });
 
@@ -39,23 +40,28 @@ function Version({
           {title || "Untitled"}
         </p>
         {blocks.length === 0 ? <p className="text-muted italic">Empty</p> : null}
-        {blocks.map((b, i) => (
-          <p
-            // biome-ignore lint/suspicious/noArrayIndexKey: a static rendering of two versions
-            key={i}
-            data-changed={!other.has(b.text) || undefined}
-            className={cn(
-              "whitespace-pre-wrap",
-              b.kind === "heading" && "font-semibold",
-              b.kind === "code" && "font-mono text-sm",
-              !other.has(b.text) &&
-                (tone === "mine" ? "rounded bg-accent-soft px-1" : "rounded bg-warning-soft px-1"),
-            )}
-          >
-            {b.kind === "list-item" ? "• " : ""}
-            {b.text}
-          </p>
-        ))}
+        {foldUnchanged(blocks, other).map((row) =>
+          row.kind === "gap" ? (
+            <p key={row.at} className="font-sans text-xs text-muted">
+              ⋯ {row.count} paragraphs the same in both ⋯
+            </p>
+          ) : (
+            <p
+              key={row.at}
+              data-changed={row.changed || undefined}
+              className={cn(
+                "whitespace-pre-wrap",
+                row.block.kind === "heading" && "font-semibold",
+                row.block.kind === "code" && "font-mono text-sm",
+                row.changed &&
+                  (tone === "mine" ? "rounded bg-accent-soft px-1" : "rounded bg-warning-soft px-1"),
+              )}
+            >
+              {row.block.kind === "list-item" ? "• " : ""}
+              {row.block.text}
+            </p>
+          ),
+        )}
       </div>
     </section>
   );

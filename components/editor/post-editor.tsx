@@ -5,7 +5,7 @@ import type { EditorProps } from "@tiptap/pm/view";
 import { EditorContent, useEditor } from "@tiptap/react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { type CSSProperties, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { type CSSProperties, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { PostStatus } from "@/server/db/models";
 import type { EditorPost } from "@/server/services/posts/post-dto";
 import { messageOf } from "../forms/errors";
@@ -104,7 +104,7 @@ export function PostEditor({
   const [dialog, setDialog] = useState<DialogName | null>(null);
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<ReactNode>(null);
   const [previewVersion, setPreviewVersion] = useState(initial.version);
   const [linkRequest, setLinkRequest] = useState(0);
   const slashStore = useMemo(createSlashStore, []);
@@ -291,17 +291,29 @@ export function PostEditor({
       setLifecycle({ status: state.status, publishAt: state.publishAt, publishedAt: state.publishedAt });
       setDialog(null);
       setNotice(
-        action.kind === "publish"
-          ? "Published. It's live on your blog."
-          : action.kind === "schedule"
-            ? `Scheduled for ${scheduledFormat.format(action.at)}.`
-            : action.kind === "unpublish"
-              ? "Unpublished. It's a draft again."
-              : action.kind === "cancelSchedule"
-                ? "Schedule cancelled. It's a draft again."
-                : "Moved back to drafts.",
+        action.kind === "publish" ? (
+          <>
+            Published. It's live on your blog.{" "}
+            <a
+              href={liveUrl(state.slug)}
+              target="_blank"
+              rel="noopener"
+              className="font-medium whitespace-nowrap underline underline-offset-2"
+            >
+              View {panel.type === "page" ? "page" : "post"} ↗
+            </a>
+          </>
+        ) : action.kind === "schedule" ? (
+          `Scheduled for ${scheduledFormat.format(action.at)}.`
+        ) : action.kind === "unpublish" ? (
+          "Unpublished. It's a draft again."
+        ) : action.kind === "cancelSchedule" ? (
+          "Schedule cancelled. It's a draft again."
+        ) : (
+          "Moved back to drafts."
+        ),
       );
-      setTimeout(() => setNotice(null), 5000);
+      setTimeout(() => setNotice(null), action.kind === "publish" ? 12_000 : 5000);
     } catch (err) {
       setActionError(err instanceof Error && !("data" in err) ? err.message : messageOf(err));
     } finally {
@@ -404,6 +416,10 @@ export function PostEditor({
           ? "Archived"
           : "Publish";
   const host = blog.url.replace(/^https?:\/\//, "");
+  /** Where readers find this post (pages live at `/<slug>` too). */
+  function liveUrl(slug: string): string {
+    return `${blog.url.replace(/\/$/, "")}/${slug}`;
+  }
   const kind = panel.type === "page" ? "page" : "post";
 
   return (
@@ -418,7 +434,10 @@ export function PostEditor({
             <Icon d={icons.back} className="size-4" />
             <span className="hidden sm:inline">{panel.type === "page" ? "Pages" : "Posts"}</span>
           </Link>
-          <PostStatusBadge status={lifecycle.status} />
+          {/* On a phone the Publish button's label says the status; the bar keeps its room. */}
+          <span className="hidden sm:contents">
+            <PostStatusBadge status={lifecycle.status} />
+          </span>
           <SaveIndicator
             state={readOnly ? "saved" : autosave.state}
             savedAt={autosave.savedAt}
@@ -558,6 +577,7 @@ export function PostEditor({
           busy={busy}
           error={actionError}
           onAction={act}
+          liveUrl={lifecycle.status === "published" ? liveUrl(panel.slug) : undefined}
         />
       ) : null}
       <RevisionsPanel

@@ -39,6 +39,7 @@ export function PublishDialog({
   busy,
   error,
   onAction,
+  liveUrl,
 }: {
   open: boolean;
   onClose: () => void;
@@ -48,6 +49,8 @@ export function PublishDialog({
   busy: boolean;
   error: string | null;
   onAction: (action: PublishAction) => void;
+  /** The published post on the blog. */
+  liveUrl?: string;
 }) {
   const [mode, setMode] = useState<"now" | "later">(status === "scheduled" ? "later" : "now");
   const [local, setLocal] = useState(() => toLocalInput(publishAt ?? defaultScheduleTime()));
@@ -73,7 +76,19 @@ export function PublishDialog({
           </>
         }
       >
-        <StatusMessage tone="error">{error}</StatusMessage>
+        {liveUrl ? (
+          <a
+            href={liveUrl}
+            target="_blank"
+            rel="noopener"
+            className="block truncate text-sm font-medium text-accent hover:underline"
+          >
+            {liveUrl.replace(/^https?:\/\//, "")} ↗
+          </a>
+        ) : null}
+        <StatusMessage tone="error" className={liveUrl ? "mt-3" : undefined}>
+          {error}
+        </StatusMessage>
       </Dialog>
     );
   }

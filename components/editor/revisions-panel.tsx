@@ -21,6 +21,14 @@ function withOffsets<T extends { text: string }>(parts: T[]): { part: T; at: str
   });
 }
 
+/** A long unchanged stretch: its opening and its end, cut between words, around "…". */
+function elide(text: string, max = 240, keep = 100): string {
+  if (text.length <= max) return text;
+  const head = text.slice(0, keep).replace(/\s+\S*$/, "");
+  const tail = text.slice(-keep).replace(/^\S*\s+/, "");
+  return `${head} … ${tail}`;
+}
+
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const reasonLabel = { autosave: "Edited", publish: "Published", restore: "Restored" } as const;
 const reasonTone = { autosave: "neutral", publish: "success", restore: "accent" } as const;
@@ -124,11 +132,7 @@ export function RevisionsPanel({
                           ) : (
                             withOffsets(diff.data.parts).map(({ part: p, at: n }) =>
                               p.kind === "same" ? (
-                                <span key={n}>
-                                  {p.text.length > 240
-                                    ? `${p.text.slice(0, 100)} … ${p.text.slice(-100)}`
-                                    : p.text}
-                                </span>
+                                <span key={n}>{elide(p.text)}</span>
                               ) : p.kind === "removed" ? (
                                 <ins
                                   key={n}

@@ -4,13 +4,14 @@ import { useEffect, useState } from "react";
 import { cn } from "../ui/cn";
 import type { SaveState } from "./use-autosave";
 
-const labels: Record<SaveState, string> = {
-  saved: "Saved",
-  dirty: "Unsaved changes",
-  saving: "Saving…",
-  offline: "Offline — retrying",
-  error: "Couldn't save — retrying",
-  conflict: "Conflict",
+/** Label, and the part a phone's top bar leaves out (the text stays whole for screen readers). */
+const labels: Record<SaveState, [string, string]> = {
+  saved: ["Saved", ""],
+  dirty: ["Unsaved", " changes"],
+  saving: ["Saving…", ""],
+  offline: ["Offline", " — retrying"],
+  error: ["Couldn't save", " — retrying"],
+  conflict: ["Conflict", ""],
 };
 
 const dots: Record<SaveState, string> = {
@@ -62,7 +63,8 @@ export function SaveIndicator({
       )}
     >
       <span aria-hidden="true" className={cn("size-1.5 rounded-full", dots[state])} />
-      {labels[state]}
+      {labels[state][0]}
+      {labels[state][1] ? <span className="max-sm:sr-only">{labels[state][1]}</span> : null}
     </span>
   );
 }
