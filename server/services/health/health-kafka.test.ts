@@ -25,7 +25,12 @@ describe("HealthService kafka check", () => {
   it("is ok through kafkajs while the broker answers, an error while it is down, ok again after", async () => {
     const db = new DatabaseService({ uri: testMongoUri(), prefix: uniquePrefix() });
     const brokers = kafka!.brokers.join(",");
-    const health = new HealthService({ db, redisUrl: "redis://127.0.0.1:6379", kafkaBrokers: brokers, timeoutMs: 1_500 });
+    const health = new HealthService({
+      db,
+      redisUrl: "redis://127.0.0.1:6379",
+      kafkaBrokers: brokers,
+      timeoutMs: 1_500,
+    });
     try {
       expect((await health.check()).checks.kafka).toBe("ok");
       expect((await health.check()).checks.kafka).toBe("ok"); // on the kept connection

@@ -64,7 +64,7 @@ describe("partition log", () => {
     expect(log.size).toBeGreaterThanOrEqual(1500);
     expect(log.size).toBeLessThan(1500 + 2 * 500);
     expect(log.logStartOffset).toBeGreaterThan(0);
-    expect(log.read(0, 1 << 20, true)?.[0]!.readBigInt64BE(0)).toBe(BigInt(log.logStartOffset));
+    expect(log.read(0, 1 << 20, true)![0]!.readBigInt64BE(0)).toBe(BigInt(log.logStartOffset));
     log.close();
   });
 
