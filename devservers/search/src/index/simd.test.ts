@@ -2,8 +2,7 @@ import { describe, expect, it } from "vitest";
 import { SimdVectors } from "./simd";
 
 describe("SIMD kernels", () => {
-  it("compute dot products and squared distances like a plain loop (to float precision)", () => {
-    const dims = 36;
+  it.each([36, 48])("compute dot products and squared distances like a plain loop (dims %i)", (dims) => {
     const simd = SimdVectors.create(dims)!;
     expect(simd).not.toBeNull();
     simd.ensure(50);

@@ -86,19 +86,6 @@ function toScore(similarity: Similarity, raw: number): number {
   }
 }
 
-/** The `similarity` threshold of a knn section, in score space. */
-function thresholdScore(similarity: Similarity, threshold: number): number {
-  switch (similarity) {
-    case "cosine":
-    case "dot_product":
-      return (1 + threshold) / 2;
-    case "l2_norm":
-      return 1 / (1 + threshold * threshold);
-    case "max_inner_product":
-      return threshold < 0 ? 1 / (1 - threshold) : threshold + 1;
-  }
-}
-
 export interface KnnResult {
   docs: Int32Array;
   scores: Float64Array;
@@ -156,54 +143,70 @@ export function runKnn(spec: KnnSpec, seg: Segment, ctx: QueryContext, exec: Exe
       else for (let d = 0; d < bits.length; d++) filterBits[d] = filterBits[d]! & bits[d]!;
     }
   }
-  const minScore =
-    spec.similarity === undefined ? Number.NEGATIVE_INFINITY : thresholdScore(similarity, spec.similarity);
   const k = spec.k;
   const heapDocs = new Int32Array(k);
-  const heapScores = new Float64Array(k);
+  // The heap holds a key that orders like the score (the raw similarity; minus the squared
+  // distance for l2_norm): scores are computed for the k kept only.
+  const heapKeys = new Float64Array(k);
   let size = 0;
   const has = field.has;
   const del = seg.deleted;
   const n = Math.min(seg.visibleMaxDoc, has.length);
   const l2 = similarity === "l2_norm";
-  const eligible = (d: number) =>
-    has[d] === 1 && del[d] === 0 && (filterBits === null || filterBits[d] === 1);
+  const minKey =
+    spec.similarity === undefined
+      ? Number.NEGATIVE_INFINITY
+      : l2
+        ? -(spec.similarity * spec.similarity)
+        : spec.similarity;
+  // Filter first: the candidates, in one pass.
+  const eligible = new Uint8Array(n);
+  let count = 0;
+  for (let d = 0; d < n; d++) {
+    const e = has[d] === 1 && del[d] === 0 && (filterBits === null || filterBits[d] === 1) ? 1 : 0;
+    eligible[d] = e;
+    count += e;
+  }
   const consider = (d: number, raw: number) => {
-    const score = Math.fround(toScore(similarity, Math.fround(raw)));
-    if (score < minScore) return;
+    const key = l2 ? -Math.fround(raw) : Math.fround(raw);
+    if (key < minKey) return;
     if (size < k) {
-      heapPush(heapDocs, heapScores, size++, d, score);
-    } else if (better(score, d, heapScores[0]!, heapDocs[0]!)) {
+      heapPush(heapDocs, heapKeys, size++, d, key);
+    } else if (better(key, d, heapKeys[0]!, heapDocs[0]!)) {
       heapDocs[0] = d;
-      heapScores[0] = score;
-      siftDown(heapDocs, heapScores, size);
+      heapKeys[0] = key;
+      siftDown(heapDocs, heapKeys, size);
     }
   };
   const simd = field.simd;
-  if (simd) {
-    // Filter first, then one SIMD pass per run of candidates (per block when most qualify).
+  if (simd && count > 0) {
+    // One SIMD pass per run of candidates (per block when most documents qualify).
     simd.setQuery(q);
-    let count = 0;
-    for (let d = 0; d < n; d++) if (eligible(d)) count++;
     const dense = count * 4 > n;
     let d = 0;
     while (d < n) {
-      if (!dense && !eligible(d)) {
+      if (!dense && !eligible[d]) {
         d++;
         continue;
       }
       const limit = Math.min(n, d + BATCH);
       let end = d + 1;
       if (dense) end = limit;
-      else while (end < limit && eligible(end)) end++;
+      else while (end < limit && eligible[end]) end++;
       const out = simd.compute(d, end - d, l2);
-      for (let j = d; j < end; j++) if (!dense || eligible(j)) consider(j, out[j - d]!);
+      for (let j = d; j < end; j++) {
+        if (!eligible[j]) continue;
+        const raw = out[j - d]!;
+        // Most candidates lose to the worst kept one: one comparison, no call.
+        if (size === k && (l2 ? -raw : raw) < heapKeys[0]!) continue;
+        consider(j, raw);
+      }
       d = end;
     }
-  } else {
+  } else if (count > 0) {
     const data = field.data;
     for (let d = 0; d < n; d++) {
-      if (!eligible(d)) continue;
+      if (!eligible[d]) continue;
       const base = d * dims!;
       if (l2) {
         let sq = 0;
@@ -217,6 +220,7 @@ export function runKnn(spec: KnnSpec, seg: Segment, ctx: QueryContext, exec: Exe
       }
     }
   }
+  const heapScores = heapKeys.map((key) => Math.fround(toScore(similarity, l2 ? -key : key)));
   const order = Array.from({ length: size }, (_, i) => i).sort(
     (a, b) => heapScores[b]! - heapScores[a]! || heapDocs[a]! - heapDocs[b]!,
   );
