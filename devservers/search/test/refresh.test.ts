@@ -75,15 +75,12 @@ describe("refresh", () => {
     expect((await es.client.search({ index })).hits.hits.map((h) => h._id)).toEqual(["2"]);
   });
 
-  it("the default refresh_interval makes writes searchable within about a second", async () => {
+  it("the default refresh_interval (1 s) makes writes searchable without any refresh call", async () => {
     const index = await indexWith();
     await es.client.index({ index, id: "1", document: { title: "x" } });
-    let seen = 0;
-    for (let i = 0; i < 50 && seen === 0; i++) {
-      seen = await count(index);
-      if (seen === 0) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(seen).toBe(1);
+    // Polls until the scheduled refresh happened: without one, this never ends (test timeout).
+    while ((await count(index)) === 0) await new Promise((r) => setTimeout(r, 100));
+    expect(await count(index)).toBe(1);
   });
 
   it("_delete_by_query deletes what a search of the refreshed index finds", async () => {
