@@ -12,23 +12,34 @@ const NO_AUTH_UID = new Binary(createHash("sha256").update("").digest(), 0);
  * `$listLocalSessions` lists them.
  */
 export class SessionCache {
-  private readonly sessions = new Map<string, { id: Binary; lastUse: Date }>();
+  private readonly sessions = new Map<string, { id: Binary; lastUse: number }>();
+  /** The session touched last: a driver reuses one session for consecutive operations. */
+  private last?: { bytes: Uint8Array; entry: { id: Binary; lastUse: number } };
 
   /** Records the command's session, if it has one (before the command runs, as mongod). */
   touch(lsid: unknown): void {
     if (!isPlainObject(lsid) || !(lsid.id instanceof Binary)) return;
-    const key = Buffer.from(lsid.id.buffer).toString("hex");
-    const known = this.sessions.get(key);
-    if (known) known.lastUse = new Date();
-    else this.sessions.set(key, { id: lsid.id, lastUse: new Date() });
+    const bytes = lsid.id.buffer;
+    const last = this.last;
+    if (last && sameBytes(last.bytes, bytes)) {
+      last.entry.lastUse = Date.now();
+      return;
+    }
+    const key = keyOf(bytes);
+    let entry = this.sessions.get(key);
+    if (entry) entry.lastUse = Date.now();
+    else {
+      entry = { id: lsid.id, lastUse: Date.now() };
+      this.sessions.set(key, entry);
+    }
+    this.last = { bytes, entry };
   }
 
   end(ids: unknown[]): void {
     for (const lsid of ids) {
-      if (isPlainObject(lsid) && lsid.id instanceof Binary) {
-        this.sessions.delete(Buffer.from(lsid.id.buffer).toString("hex"));
-      }
+      if (isPlainObject(lsid) && lsid.id instanceof Binary) this.sessions.delete(keyOf(lsid.id.buffer));
     }
+    this.last = undefined;
   }
 
   /** `$listLocalSessions` records: `{_id: {id, uid}, lastUse}` (no user without authentication). */
@@ -60,6 +71,16 @@ export class SessionCache {
     if (!mine) return [];
     return [...this.sessions.values()]
       .reverse()
-      .map((s) => ({ _id: { id: s.id, uid: NO_AUTH_UID }, lastUse: s.lastUse }));
+      .map((s) => ({ _id: { id: s.id, uid: NO_AUTH_UID }, lastUse: new Date(s.lastUse) }));
   }
+}
+
+function keyOf(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
