@@ -223,6 +223,9 @@ export class Executor {
 
   private bool(q: Extract<Query, { kind: "bool" }>, boost: number): Scored {
     const n = this.n;
+    if (q.must.length === 0 && q.filter.length === 0 && q.mustNot.length === 0 && q.minShouldMatch <= 1) {
+      return this.disjunction(q.should, boost);
+    }
     let required: Uint8Array | null = null;
     let mustSum: Float64Array | null = null;
     if (q.must.length > 0) {
@@ -272,6 +275,26 @@ export class Executor {
       out.score[d] = mustSum && shouldSum ? f(m + s) : mustSum ? m : s;
     }
     release(required, mustSum, shouldSum, shouldCount, excluded);
+    return out;
+  }
+
+  /**
+   * A pure disjunction (a `match` query's terms, `should` alone): the clauses add straight into
+   * the result, which is one pass cheaper than the general bool.
+   */
+  private disjunction(clauses: Query[], boost: number): Scored {
+    const n = this.n;
+    const out = this.empty();
+    const count = u16(n);
+    for (const c of clauses) this.addScored(c, boost, out.score, count);
+    const { match, score } = out;
+    for (let d = 0; d < n; d++) {
+      if (count[d]) {
+        match[d] = 1;
+        score[d] = f(score[d]!);
+      }
+    }
+    release(count);
     return out;
   }
 
