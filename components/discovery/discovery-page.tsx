@@ -12,6 +12,7 @@ import { EmptyState } from "../ui/empty-state";
 import { type DiscoveryView, feedInput, viewHref } from "./discovery-params";
 import { FeedList } from "./feed-list";
 import { FeedTabs } from "./feed-tabs";
+import { FollowButton, FollowingFeed } from "./following-feed";
 import { PopularBlogs } from "./popular-blogs";
 import { TagChips } from "./tag-chips";
 
@@ -38,7 +39,10 @@ async function loadFeed(view: DiscoveryView): Promise<Loaded> {
 export async function DiscoveryPage({ view, user }: { view: DiscoveryView; user: SessionUser | null }) {
   const services = getServices();
   const [loaded, tags, blogs, authorName] = await Promise.all([
-    loadFeed(view),
+    // The Following tab reads its own list (FollowingFeed).
+    view.following
+      ? Promise.resolve<Loaded>({ ok: true, page: { items: [], nextCursor: null } })
+      : loadFeed(view),
     services.feed.popularTags(14).catch((): PopularTag[] => []),
     services.feed.popularBlogs(8).catch((): PopularBlog[] => []),
     view.author
@@ -56,7 +60,7 @@ export async function DiscoveryPage({ view, user }: { view: DiscoveryView; user:
       <SiteHeader user={user} />
       <main id="main">
         {front && !view.cursor ? <Hero signedIn={Boolean(user)} /> : null}
-        {!front ? <FilterHeader view={view} authorName={authorName} /> : null}
+        {!front ? <FilterHeader view={view} authorName={authorName} user={user} /> : null}
 
         {front && !view.cursor && blogs.length ? (
           <section
@@ -81,11 +85,11 @@ export async function DiscoveryPage({ view, user }: { view: DiscoveryView; user:
             <h2 id="feed-title" className="sr-only">
               Posts
             </h2>
-            <FeedTabs view={view} />
+            <FeedTabs view={view} signedIn={Boolean(user)} />
             <div className="mt-4 lg:hidden">
               <TagChips tags={tags} view={view} layout="scroll" />
             </div>
-            {view.cursor ? (
+            {view.cursor && !view.following ? (
               <p className="mt-5 rounded-lg bg-stone-100 px-4 py-2.5 text-sm text-ink-soft">
                 Showing older posts.{" "}
                 <Link href={viewHref(view)} className="font-medium text-accent hover:underline">
@@ -94,7 +98,11 @@ export async function DiscoveryPage({ view, user }: { view: DiscoveryView; user:
               </p>
             ) : null}
             <div className="mt-6">
-              <FeedBody loaded={loaded} view={view} />
+              {view.following ? (
+                <FollowingFeed view={view} user={user} />
+              ) : (
+                <FeedBody loaded={loaded} view={view} />
+              )}
             </div>
           </section>
 
@@ -169,7 +177,15 @@ function Hero({ signedIn }: { signedIn: boolean }) {
   );
 }
 
-function FilterHeader({ view, authorName }: { view: DiscoveryView; authorName: string | null }) {
+function FilterHeader({
+  view,
+  authorName,
+  user,
+}: {
+  view: DiscoveryView;
+  authorName: string | null;
+  user: SessionUser | null;
+}) {
   return (
     <section className="border-b border-line bg-surface/60">
       <div className="mx-auto max-w-6xl px-4 pt-8 pb-7 sm:px-6 sm:pt-12">
@@ -188,6 +204,7 @@ function FilterHeader({ view, authorName }: { view: DiscoveryView; authorName: s
             ? "Posts with this tag from every blog on Conduit."
             : "Everything this writer published, across every blog they write for."}
         </p>
+        {view.author && !view.tag ? <FollowButton username={view.author} user={user} /> : null}
         {view.tag && view.author ? (
           <p className="mt-3 text-sm">
             Only by @{view.author} ·{" "}

@@ -12,6 +12,8 @@ export interface DiscoveryView {
   tag: string | null;
   author: string | null;
   cursor: string | null;
+  /** The "Following" tab (signed-in readers): posts of the people they follow (`?feed=following`). */
+  following?: boolean;
 }
 
 export const TABS: { sort: FeedSort; label: string; hint: string }[] = [
@@ -44,6 +46,7 @@ export function parseView(
     tag: tag ? normalizeFeedTag(tag) || null : null,
     author: author && /^[a-z0-9_.-]{1,64}$/i.test(author) ? author.toLowerCase() : null,
     cursor: first(params.cursor),
+    following: !tag && first(params.feed) === "following",
   };
 }
 
@@ -58,8 +61,13 @@ export function feedInput(view: DiscoveryView, limit = 12): Record<string, strin
 
 /** A link to another view of the discovery page (tag views live at /tag/<tag>). */
 export function viewHref(view: DiscoveryView, change: Partial<DiscoveryView> = {}): string {
-  const next = { ...view, cursor: null, ...change };
+  const next = { ...view, cursor: null, following: false, ...change };
   const params = new URLSearchParams();
+  if (next.following) {
+    params.set("feed", "following");
+    if (next.cursor) params.set("cursor", next.cursor);
+    return `/?${params}`;
+  }
   if (next.sort !== "hot") params.set("sort", next.sort);
   if (next.sort === "top" && next.period !== "week") params.set("period", next.period);
   if (next.author) params.set("author", next.author);
