@@ -75,6 +75,8 @@ test("studio screenshots", async ({ page, request, context }) => {
   await page.keyboard.type("/");
   await shot(page, "editor-slash-menu");
   await page.keyboard.press("Escape");
+  // The "/" and the empty paragraph it was typed in.
+  await page.keyboard.press("Backspace");
   await page.keyboard.press("Backspace");
   await saved(page);
 
@@ -120,7 +122,8 @@ test("studio screenshots", async ({ page, request, context }) => {
   });
   await shot(page, "conflict");
   await page.getByRole("button", { name: "Merge both" }).click();
-  await saved(page);
+  // The merge is saved at once (it may already be back to "Saved" when this looks).
+  await expect(saveState(page)).toHaveAttribute("data-save-state", "saved", { timeout: 30_000 });
 
   for (const title of ["Packing light for a month", "Why I stopped flying", "A list of good stations"]) {
     await page.goto(`/studio/${slug}/posts`);

@@ -274,7 +274,9 @@ async function main(): Promise<void> {
       `RESULT studio_revisions_per_post ${maxRevisions} count target <= 2 ${maxRevisions <= 2 ? "ok" : "miss"}`,
     );
     const baseP99 = percentile(sortedBase, 99);
-    console.log(`RESULT studio_baseline_p99_ms ${fmt(baseP99)} ms target < 25 ${baseP99 < 25 ? "ok" : "miss"}`);
+    console.log(
+      `RESULT studio_baseline_p99_ms ${fmt(baseP99)} ms target < 25 ${baseP99 < 25 ? "ok" : "miss"}`,
+    );
   } finally {
     await db?.close();
     for (const proc of started.reverse()) await stopManaged(proc);

@@ -282,7 +282,9 @@ describe("FeedService page cache", () => {
     const first = await t.feed.list({ tag: "c", sort: "new" });
     expect(first.items).toHaveLength(2);
     // A write that goes around the feed sync (no change counter bump) is not seen: the page is cached.
-    await t.db.master().globalFeed.updateMany({ tenantId: tenant._id }, { $set: { title: "Edited behind its back" } });
+    await t.db
+      .master()
+      .globalFeed.updateMany({ tenantId: tenant._id }, { $set: { title: "Edited behind its back" } });
     await new Promise((r) => setTimeout(r, 1_100));
     expect((await t.feed.list({ tag: "c", sort: "new" })).items.map((i) => i.title)).not.toContain(
       "Edited behind its back",

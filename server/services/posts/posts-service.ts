@@ -410,7 +410,13 @@ export class PostsService {
       });
     }
     if (!quiet)
-      await this.emit(tenant, updated, updated.status === "published" ? "updated" : "saved", actor.userId, at);
+      await this.emit(
+        tenant,
+        updated,
+        updated.status === "published" ? "updated" : "saved",
+        actor.userId,
+        at,
+      );
     return { ok: true, post: toSaved(updated) };
   }
 

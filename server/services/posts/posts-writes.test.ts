@@ -279,7 +279,10 @@ describe("PostsService: status transitions and the fan-out record", () => {
     const post = await posts.create(tenant, actors.author, { title: "Quiet draft" });
     let version = post.version;
     for (const words of ["One", "One two", "One two three"]) {
-      const saved = await posts.save(tenant, actors.author, post.id, { baseVersion: version, content: doc(words) });
+      const saved = await posts.save(tenant, actors.author, post.id, {
+        baseVersion: version,
+        content: doc(words),
+      });
       if (!saved.ok) throw new Error("conflict");
       version = saved.post.version;
     }
@@ -300,7 +303,12 @@ describe("PostsService: status transitions and the fan-out record", () => {
 
     // A scheduled draft has a job downstream: its saves fan out too.
     const later = await posts.create(tenant, actors.author, { title: "Scheduled draft" });
-    const state = await posts.schedule(tenant, actors.author, later.id, new Date(now().getTime() + 3_600_000));
+    const state = await posts.schedule(
+      tenant,
+      actors.author,
+      later.id,
+      new Date(now().getTime() + 3_600_000),
+    );
     await posts.save(tenant, actors.author, later.id, { baseVersion: state.version, content: doc("Edited") });
     expect(fanout.events.slice(3).map((e) => [e.kind, e.status])).toEqual([
       ["scheduled", "scheduled"],
