@@ -107,6 +107,15 @@ describe("FeedService.list: filters and sorts", () => {
     });
     expect(typeof item.hotScore).toBe("number");
     expect(item.publishedAt).toBe(new Date(base).toISOString());
+
+    // Topic chips: the network's tags by post count, or one writer's own tags on an author page.
+    expect(await t.feed.popularTags(10)).toEqual([
+      { tag: "go", posts: 4 },
+      { tag: "zig", posts: 3 },
+      { tag: "rust", posts: 2 },
+    ]);
+    expect(await t.feed.popularTags(10, { author: other.user.username })).toEqual([{ tag: "zig", posts: 1 }]);
+    expect(await t.feed.popularTags(10, { author: "nobody-here" })).toEqual([]);
   });
 
   it("refuses invalid parameters with a message (a 400, never a 500)", async () => {

@@ -522,13 +522,22 @@ export class FeedService {
     return `${this.deps.protocol}://${tenantSlug}.${this.deps.rootDomain}`;
   }
 
-  /** Tags with the most posts in the feed (for the tag chips); cached a minute. */
-  popularTags(limit = 16): Promise<PopularTag[]> {
-    return this.memo(`tags:${limit}`, async () => {
+  /**
+   * Tags with the most posts in the feed (for the tag chips); with `author` (a username or id),
+   * that writer's tags, so the chips narrow an author page rather than leave it. Cached a minute.
+   */
+  popularTags(limit = 16, opts: { author?: string } = {}): Promise<PopularTag[]> {
+    return this.memo(`tags:${limit}:${opts.author ?? ""}`, async () => {
+      const match: Filter<FeedItemDoc> = { publishedAt: { $lte: MAX_DATE } };
+      if (opts.author) {
+        const resolved = await this.resolve(feedQuerySchema.parse({ author: opts.author }));
+        if (!resolved) return [];
+        match.authorIds = resolved.filters[0]?.authorIds;
+      }
       const rows = await this.deps.db
         .master()
         .globalFeed.aggregate<{ _id: string; n: number }>([
-          { $match: { publishedAt: { $lte: MAX_DATE } } },
+          { $match: match },
           { $project: { tags: 1 } },
           { $unwind: "$tags" },
           { $group: { _id: "$tags", n: { $sum: 1 } } },
