@@ -110,6 +110,11 @@ describe("produce and consume", () => {
     await producer.send({ topic, acks: -1, messages: [{ value: "wake up" }] });
     await eventually(() => got.length === 1, "the produced message");
     expect(got[0]!.value).toBe("wake up");
+    // The consumer's next fetch is parked for up to 600 s and disconnect waits for it: stop the
+    // consumer first (no fetch starts after that), then wake the parked one with one more message.
+    const closing = consumer.disconnect();
+    await producer.send({ topic, acks: -1, messages: [{ value: "good night" }] });
+    await closing;
   });
 
   it("works with the idempotent producer", async () => {

@@ -189,14 +189,15 @@ describe("MediaService", () => {
 
   it("never lets one tenant confirm, read, list, overwrite or delete another tenant's image", async () => {
     const { created, item } = await upload(tenantA, await makePng(400, 400), "a-private.png");
+    // One at a time: a call started early would reject before anything awaits it.
     for (const call of [
-      media.confirm(tenantB, created.mediaId),
-      media.get(tenantB, created.mediaId),
-      media.setAlt(tenantB, created.mediaId, "mine now"),
-      media.setLogo(tenantB, created.mediaId),
-      media.delete(tenantB, created.mediaId, { userId: ownerId, role: "owner" }),
+      () => media.confirm(tenantB, created.mediaId),
+      () => media.get(tenantB, created.mediaId),
+      () => media.setAlt(tenantB, created.mediaId, "mine now"),
+      () => media.setLogo(tenantB, created.mediaId),
+      () => media.delete(tenantB, created.mediaId, { userId: ownerId, role: "owner" }),
     ]) {
-      expect((await rejection(call)).code).toBe("NOT_FOUND");
+      expect((await rejection(call())).code).toBe("NOT_FOUND");
     }
     expect((await media.list(tenantB)).items.map((i) => i.id)).not.toContain(item.id);
     expect((await media.list(tenantA)).items.map((i) => i.id)).toContain(item.id);
