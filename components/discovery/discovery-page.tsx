@@ -43,9 +43,7 @@ export async function DiscoveryPage({ view, user }: { view: DiscoveryView; user:
     view.following
       ? Promise.resolve<Loaded>({ ok: true, page: { items: [], nextCursor: null } })
       : loadFeed(view),
-    services.feed
-      .popularTags(14, view.author ? { author: view.author } : {})
-      .catch((): PopularTag[] => []),
+    services.feed.popularTags(14, view.author ? { author: view.author } : {}).catch((): PopularTag[] => []),
     services.feed.popularBlogs(8).catch((): PopularBlog[] => []),
     view.author
       ? services.db

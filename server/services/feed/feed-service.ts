@@ -630,7 +630,12 @@ export class FeedService {
     if (!hit) {
       hit = load();
       this.slow.set(key, hit);
-      hit.catch(() => this.slow.delete(key));
+      // An empty answer (a new network, a writer's first post on its way) is not kept for a minute:
+      // the first post should show up on the next page view.
+      hit.then(
+        (v) => (Array.isArray(v) && v.length === 0 ? this.slow.delete(key) : undefined),
+        () => this.slow.delete(key),
+      );
     }
     return hit;
   }
