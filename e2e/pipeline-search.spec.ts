@@ -30,6 +30,17 @@ test.describe("content pipeline in the browser", () => {
     await page.getByRole("button", { name: "Publish now" }).click();
     await expect(page.getByText("Published. It's live on your blog.")).toBeVisible();
 
+    // The editor's settings panel follows the published post through the pipeline, live.
+    await page.keyboard.press("Escape");
+    await page.getByRole("button", { name: "Post settings" }).click();
+    const panelChips = page.getByRole("region", { name: "Pipeline" }).getByTestId("pipeline-chips");
+    await expect(panelChips.locator('[data-step="saved"]')).toHaveAttribute("data-state", "done", {
+      timeout: 30_000,
+    });
+    await expect(panelChips.locator('[data-step="searchable"]')).toHaveAttribute("data-state", "done", {
+      timeout: 120_000,
+    });
+
     // The posts list shows the pipeline chips; they turn green live, step by step.
     await page.goto(`/studio/${slug}/posts`);
     const chips = page.getByTestId("pipeline-chips").first();

@@ -9,6 +9,7 @@ import { type CSSProperties, type ReactNode, useCallback, useEffect, useMemo, us
 import type { PostStatus } from "@/server/db/models";
 import type { EditorPost } from "@/server/services/posts/post-dto";
 import { messageOf } from "../forms/errors";
+import { PostPipeline } from "../pipeline/post-pipeline";
 import { PostStatusBadge } from "../studio/post-status";
 import { useTRPCClient } from "../trpc/client";
 import { Button } from "../ui/button";
@@ -566,6 +567,7 @@ export function PostEditor({
         readOnly={readOnly}
         onDelete={() => setDialog("delete")}
         uploadImage={uploadImage}
+        pipeline={lifecycle.status === "published" ? <PostPipeline postId={initial.id} /> : undefined}
       />
       {dialog === "publish" ? (
         <PublishDialog

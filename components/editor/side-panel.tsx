@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import { CoverUpload } from "../media/cover-upload";
 import { Button } from "../ui/button";
 import { Input, Label } from "../ui/field";
@@ -35,6 +35,7 @@ export function SidePanel({
   onDelete,
   readOnly,
   uploadImage,
+  pipeline,
 }: {
   open: boolean;
   onClose: () => void;
@@ -48,6 +49,8 @@ export function SidePanel({
   readOnly: boolean;
   /** Media issue: cover upload into the blog's media library. */
   uploadImage?: UploadImage;
+  /** Pipeline issue: the live chips of a published post (saved → … → searchable). */
+  pipeline?: ReactNode;
 }) {
   const [slug, setSlug] = useState(values.slug);
   const [slugError, setSlugError] = useState("");
@@ -85,6 +88,12 @@ export function SidePanel({
       title="Post settings"
       description="Saved automatically as you change them."
     >
+      {pipeline ? (
+        <section aria-label="Pipeline" className="mb-6">
+          <h3 className="mb-2 text-sm font-medium text-ink">Pipeline</h3>
+          {pipeline}
+        </section>
+      ) : null}
       <fieldset disabled={readOnly} className="space-y-6">
         <div>
           <Label htmlFor="post-slug">Address</Label>
