@@ -3,6 +3,7 @@
  * Prints exactly one stdout line `ready <host>:<port>`; logs go to stderr.
  */
 import { parseArgs } from "node:util";
+import { intFlag, runServer } from "../cli-run";
 import { startKafka } from "./index";
 
 const { values } = parseArgs({
@@ -19,27 +20,12 @@ const { values } = parseArgs({
   },
 });
 
-function int(
-  name: string,
-  value: string | undefined,
-  min: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    process.stderr.write(`invalid --${name} ${value}\n`);
-    process.exit(2);
-  }
-  return n;
-}
+const port = intFlag("port", values.port, 0, 65535);
+const numPartitions = intFlag("num-partitions", values["num-partitions"], 1);
+const minSessionTimeoutMs = intFlag("min-session-timeout-ms", values["min-session-timeout-ms"], 0);
+const retentionBytes = intFlag("retention-bytes", values["retention-bytes"], -1);
 
-const port = int("port", values.port, 0, 65535)!;
-const numPartitions = int("num-partitions", values["num-partitions"], 1);
-const minSessionTimeoutMs = int("min-session-timeout-ms", values["min-session-timeout-ms"], 0);
-const retentionBytes = int("retention-bytes", values["retention-bytes"], -1);
-
-async function main(): Promise<void> {
+runServer("kafka", async () => {
   const kafka = await startKafka({
     port,
     host: values.host,
@@ -51,25 +37,5 @@ async function main(): Promise<void> {
     minSessionTimeoutMs,
     topicDefaults: retentionBytes === undefined ? undefined : { retentionBytes },
   });
-  process.stdout.write(`ready ${kafka.brokers[0]}\n`);
-
-  let stopping = false;
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.on(signal, () => {
-      if (stopping) return;
-      stopping = true;
-      kafka.stop().then(
-        () => process.exit(0),
-        (err) => {
-          process.stderr.write(`stop failed: ${(err as Error).stack}\n`);
-          process.exit(1);
-        },
-      );
-    });
-  }
-}
-
-main().catch((err) => {
-  process.stderr.write(`kafka failed to start: ${(err as Error).stack}\n`);
-  process.exit(1);
+  return { address: kafka.brokers[0] ?? `${values.host}:${port}`, stop: () => kafka.stop() };
 });

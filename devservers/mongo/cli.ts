@@ -3,6 +3,7 @@
  * Prints exactly one stdout line `ready mongodb://127.0.0.1:<port>`; logs go to stderr.
  */
 import { parseArgs } from "node:util";
+import { intFlag, runServer } from "../cli-run";
 import { startMongo } from "./index";
 
 const { values } = parseArgs({
@@ -14,33 +15,9 @@ const { values } = parseArgs({
   },
 });
 
-const port = Number(values.port);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  process.stderr.write(`invalid --port ${values.port}\n`);
-  process.exit(2);
-}
+const port = intFlag("port", values.port, 0, 65535);
 
-async function main(): Promise<void> {
+runServer("mongo", async () => {
   const mongo = await startMongo({ port, host: values.host, dbpath: values.dbpath, quiet: values.quiet });
-  process.stdout.write(`ready ${mongo.uri}\n`);
-
-  let stopping = false;
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.on(signal, () => {
-      if (stopping) return;
-      stopping = true;
-      mongo.stop().then(
-        () => process.exit(0),
-        (err) => {
-          process.stderr.write(`stop failed: ${(err as Error).stack}\n`);
-          process.exit(1);
-        },
-      );
-    });
-  }
-}
-
-main().catch((err) => {
-  process.stderr.write(`mongo failed to start: ${(err as Error).stack}\n`);
-  process.exit(1);
+  return { address: mongo.uri, stop: () => mongo.stop() };
 });

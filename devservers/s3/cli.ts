@@ -4,6 +4,7 @@
  * Credentials: S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY when set, else the development pair.
  */
 import { parseArgs } from "node:util";
+import { intFlag, runServer } from "../cli-run";
 import { DEV_S3_CREDENTIALS, startS3 } from "./index";
 
 const { values } = parseArgs({
@@ -17,13 +18,9 @@ const { values } = parseArgs({
   },
 });
 
-const port = Number(values.port);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  process.stderr.write(`invalid --port ${values.port}\n`);
-  process.exit(2);
-}
+const port = intFlag("port", values.port, 0, 65535);
 
-async function main(): Promise<void> {
+runServer("s3", async () => {
   const s3 = await startS3({
     port,
     host: values.host,
@@ -34,24 +31,5 @@ async function main(): Promise<void> {
     buckets: values.bucket,
     quiet: values.quiet,
   });
-  process.stdout.write(`ready ${s3.endpoint}\n`);
-  let stopping = false;
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.on(signal, () => {
-      if (stopping) return;
-      stopping = true;
-      s3.stop().then(
-        () => process.exit(0),
-        (err) => {
-          process.stderr.write(`stop failed: ${(err as Error).stack}\n`);
-          process.exit(1);
-        },
-      );
-    });
-  }
-}
-
-main().catch((err) => {
-  process.stderr.write(`s3 failed to start: ${(err as Error).stack}\n`);
-  process.exit(1);
+  return { address: s3.endpoint, stop: () => s3.stop() };
 });
