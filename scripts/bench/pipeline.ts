@@ -184,6 +184,18 @@ function rssMb(pid: number | undefined): number {
   }
 }
 
+/** CPU seconds (user + system) a process used so far, from /proc (clock ticks of 10 ms). */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 // ───────────────────────────── load ─────────────────────────────
 
 const TOPICS = [
@@ -218,6 +230,15 @@ function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
 }
+
+const STAGE_LABELS = {
+  fanout: "saved → task on Kafka",
+  ingestWait: "task → taken by ingestion",
+  ingestWork: "ingestion work (analysis, embedding, produce)",
+  deliver: "result → taken by worker",
+  apply: "worker reads + patch",
+  index: "index write → searchable",
+} as const;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -356,6 +377,9 @@ async function main(): Promise<void> {
     const warm = published.splice(0);
 
     // 1. 200 posts at 10/s.
+    const everyone = [mongo, kafka, search, app, ingestion, worker];
+    const cpuBefore = everyone.map((c) => cpuSeconds(c.proc.pid));
+    const selfBefore = process.cpuUsage();
     const t0 = performance.now();
     const inflight: Promise<void>[] = [];
     for (let i = 0; i < PUBLISH_COUNT; i++) {
@@ -366,6 +390,13 @@ async function main(): Promise<void> {
     }
     await Promise.all(inflight);
     await waitIndexed(published, 300_000);
+    const publishSeconds = (performance.now() - t0) / 1_000;
+    const cpu = everyone.map((c, i) => ({
+      name: c.name,
+      share: (cpuSeconds(c.proc.pid) - (cpuBefore[i] ?? 0)) / publishSeconds,
+    }));
+    const self = process.cpuUsage(selfBefore);
+    cpu.push({ name: "bench", share: (self.user + self.system) / 1e6 / publishSeconds });
     const latencies: number[] = [];
     const enrichMs: number[] = [];
     for (const slug of slugs) {
@@ -376,8 +407,18 @@ async function main(): Promise<void> {
         .toArray();
       for (const d of docs) latencies.push(d.pipeline.indexedAt.getTime() - d.publishedAt.getTime());
     }
-    for (const row of await master.collection("pipeline_latency").find({}).toArray())
+    const stageNames = ["fanout", "ingestWait", "ingestWork", "deliver", "apply", "index"] as const;
+    const stageMs = new Map<string, number[]>(stageNames.map((n) => [n, []]));
+    const publishedIds = new Set(published.map((p) => p.id));
+    for (const row of await master.collection("pipeline_latency").find({}).toArray()) {
+      if (!publishedIds.has(String(row.postId))) continue;
       enrichMs.push(row.enrichMs as number);
+      for (const n of stageNames) {
+        const v = (row.stages as Record<string, number> | undefined)?.[n];
+        if (typeof v === "number") stageMs.get(n)?.push(v);
+      }
+    }
+    for (const v of stageMs.values()) v.sort((a, b) => a - b);
     latencies.sort((a, b) => a - b);
     enrichMs.sort((a, b) => a - b);
     const rssAfterPublish = {
@@ -442,6 +483,17 @@ async function main(): Promise<void> {
       ["publish → searchable p50", `${f(p50)} ms`],
       ["publish → searchable p99", `${f(p99)} ms`],
       ["  enrichment share p50 (analysis + embedding)", `${f(percentile(enrichMs, 50))} ms`],
+      ...stageNames.map((n): [string, string] => {
+        const v = stageMs.get(n) ?? [];
+        return [
+          `  stage ${STAGE_LABELS[n]} p50 / p99`,
+          `${f(percentile(v, 50))} / ${f(percentile(v, 99))} ms`,
+        ];
+      }),
+      [
+        `CPU while publishing (${publishSeconds.toFixed(1)} s), cores`,
+        cpu.map((c) => `${c.name} ${c.share.toFixed(2)}`).join(" · "),
+      ],
       ["indexed posts for search", String(indexed)],
       [
         `hybrid search p50 / p99 (${hybrid.length} queries, each embedded)`,

@@ -317,7 +317,15 @@ export interface PipelineLatencyDoc {
   /** The ingestion service's own share (analysis + embedding). */
   enrichMs: number;
   indexedAt: Date;
+  /**
+   * Where the latency went, in ms (absent on rows written before it was recorded): saved → task
+   * on Kafka, task → taken by the ingestion service, its work, result → taken by the worker, the
+   * worker's reads and patch, the index write until searchable.
+   */
+  stages?: Partial<Record<PipelineStage, number>>;
 }
+
+export type PipelineStage = "fanout" | "ingestWait" | "ingestWork" | "deliver" | "apply" | "index";
 
 /** Blog-wide settings: a single document with `_id: "blog"`. */
 export interface SettingsDoc {

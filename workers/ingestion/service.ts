@@ -7,6 +7,7 @@ import {
   headerString,
   type IngestionTask,
   ingestionTaskSchema,
+  TRACE_HEADERS,
 } from "../../server/services/pipeline/messages";
 import type { PipelineNames } from "../../server/services/pipeline/names";
 
@@ -85,6 +86,7 @@ export async function startIngestionService(opts: IngestionServiceOptions): Prom
 
   const handleChunk = async (payload: EachBatchPayload, messages: KafkaMessage[]) => {
     const { batch } = payload;
+    const receivedAt = String(Date.now());
     // Outgoing messages keep the order of the tasks they answer (a tombstone after a task of the
     // same post must reach the results topic after that task's result).
     const slots: (Outgoing | IngestionTask)[] = [];
@@ -135,6 +137,10 @@ export async function startIngestionService(opts: IngestionServiceOptions): Prom
           topic: names.resultsTopic,
           key: `${e.result.tenantId}:${e.result.postId}`,
           value: JSON.stringify(e.result),
+          headers: {
+            [TRACE_HEADERS.taskAt]: tasks.find((t) => t.task === e.task)?.message.timestamp ?? "",
+            [TRACE_HEADERS.receivedAt]: receivedAt,
+          },
         });
       } else {
         const original = tasks.find((t) => t.task === e.task)?.message;

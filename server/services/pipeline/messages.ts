@@ -65,3 +65,16 @@ export function headerString(value: unknown): string | undefined {
   if (Array.isArray(value)) return headerString(value[0]);
   return Buffer.isBuffer(value) ? value.toString("utf8") : String(value);
 }
+
+/**
+ * Timing headers the ingestion service puts on a result (observability only, never needed to
+ * apply it): when the task was produced (its Kafka timestamp) and when the service took it.
+ */
+export const TRACE_HEADERS = { taskAt: "task-at", receivedAt: "received-at" } as const;
+
+/** Epoch ms of a header or Kafka timestamp, or undefined. */
+export function epochMs(value: unknown): number | undefined {
+  const s = headerString(value);
+  const n = s === undefined || s === "" ? Number.NaN : Number(s);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}

@@ -1,10 +1,17 @@
 import type { Consumer, Kafka, KafkaMessage } from "kafkajs";
 import { ObjectId } from "mongodb";
-import type { DatabaseService, PostDoc, TenantDoc } from "../../db";
+import type { DatabaseService, PipelineStage, PostDoc, TenantDoc } from "../../db";
 import type { Logger } from "../../log";
 import { type IndexedPost, PostIndex } from "../search/post-index";
 import { ensurePipelineTopics } from "./kafka";
-import { headerString, type IngestionResult, ingestionResultSchema, parseKey } from "./messages";
+import {
+  epochMs,
+  headerString,
+  type IngestionResult,
+  ingestionResultSchema,
+  parseKey,
+  TRACE_HEADERS,
+} from "./messages";
 import type { PipelineNames } from "./names";
 import { isSearchable } from "./task-producer";
 
@@ -18,6 +25,26 @@ export type ResultOutcome =
   | "removed"
   | "tenant-removed"
   | "invalid";
+
+/** Epoch ms of a result's way through the pipeline (from its headers and Kafka timestamp). */
+export interface ResultTrace {
+  taskAt?: number;
+  receivedAt?: number;
+  resultAt?: number;
+  consumedAt?: number;
+}
+
+export function resultTrace(
+  message: Pick<KafkaMessage, "headers" | "timestamp">,
+  consumedAt: number,
+): ResultTrace {
+  return {
+    taskAt: epochMs(message.headers?.[TRACE_HEADERS.taskAt]),
+    receivedAt: epochMs(message.headers?.[TRACE_HEADERS.receivedAt]),
+    resultAt: epochMs(message.timestamp),
+    consumedAt,
+  };
+}
 
 export interface ResultConsumerDeps {
   db: DatabaseService;
@@ -54,13 +81,18 @@ export class ResultApplier {
     return this.deps.now?.() ?? new Date();
   }
 
-  async apply(message: Pick<KafkaMessage, "key" | "value" | "headers">): Promise<ResultOutcome> {
-    const outcome = await this.applyInner(message);
+  async apply(
+    message: Pick<KafkaMessage, "key" | "value" | "headers" | "timestamp">,
+  ): Promise<ResultOutcome> {
+    const outcome = await this.applyInner(message, resultTrace(message, Date.now()));
     this.counts[outcome] += 1;
     return outcome;
   }
 
-  private async applyInner(message: Pick<KafkaMessage, "key" | "value" | "headers">): Promise<ResultOutcome> {
+  private async applyInner(
+    message: Pick<KafkaMessage, "key" | "value" | "headers">,
+    trace: ResultTrace,
+  ): Promise<ResultOutcome> {
     const key = parseKey(message.key);
     if (!key) {
       this.deps.log.warn({ key: message.key?.toString() }, "pipeline result with a malformed key skipped");
@@ -87,11 +119,14 @@ export class ResultApplier {
       );
       return "invalid";
     }
-    return this.applyResult(result);
+    return this.applyResult(result, { trace });
   }
 
   /** `force` re-applies a version already enriched (npm run reindex rebuilds the index). */
-  async applyResult(result: IngestionResult, opts: { force?: boolean } = {}): Promise<ResultOutcome> {
+  async applyResult(
+    result: IngestionResult,
+    opts: { force?: boolean; trace?: ResultTrace } = {},
+  ): Promise<ResultOutcome> {
     const master = this.deps.db.master();
     const tenant = await master.tenants.findOne({ _id: new ObjectId(result.tenantId) });
     if (tenant?.status !== "active") return "not-searchable";
@@ -125,6 +160,7 @@ export class ResultApplier {
     );
 
     const doc = await this.indexDocument(tenant, post, result);
+    const indexStart = Date.now();
     await this.deps.index.upsert(doc);
     const indexedAt = this.now();
     const related = await this.relatedPosts(result.embedding, PostIndex.id(result.tenantId, result.postId));
@@ -151,6 +187,7 @@ export class ResultApplier {
             latencyMs: Math.max(0, indexedAt.getTime() - since.getTime()),
             enrichMs: result.tookMs,
             indexedAt,
+            stages: stages(since.getTime(), opts.trace, indexStart, indexedAt.getTime()),
           },
         },
         { upsert: true },
@@ -259,6 +296,24 @@ export class ResultApplier {
       $unset: { "pipeline.indexedAt": "" },
     });
   }
+}
+
+function stages(
+  since: number,
+  t: ResultTrace | undefined,
+  indexStart: number,
+  indexedAt: number,
+): Partial<Record<PipelineStage, number>> {
+  const out: Partial<Record<PipelineStage, number>> = { index: indexedAt - indexStart };
+  const span = (stage: PipelineStage, from: number | undefined, to: number | undefined) => {
+    if (from !== undefined && to !== undefined) out[stage] = Math.max(0, to - from);
+  };
+  span("fanout", since, t?.taskAt);
+  span("ingestWait", t?.taskAt, t?.receivedAt);
+  span("ingestWork", t?.receivedAt, t?.resultAt);
+  span("deliver", t?.resultAt, t?.consumedAt);
+  span("apply", t?.consumedAt, indexStart);
+  return out;
 }
 
 /**
