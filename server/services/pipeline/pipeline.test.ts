@@ -133,6 +133,9 @@ describe("content pipeline end to end (embedded Mongo, Kafka, search)", { timeou
     const sourdough = await svc.search({ q: "sourdough", mode: "keyword" });
     expect(sourdough.items[0]?.postId).toBe(ids.bread);
     expect(sourdough.items[0]?.highlights.join(" ")).toContain("<mark>");
+    // A passage found in both the summary and the body shows once.
+    const passages = sourdough.items[0]?.highlights ?? [];
+    expect(new Set(passages).size).toBe(passages.length);
     const filtered = await svc.search({ q: "sourdough", mode: "hybrid", tag: "travel" });
     expect(filtered.items.map((i) => i.postId)).not.toContain(ids.bread);
     expect((await svc.search({ q: "sourdough", tenant: "nosuchblog" })).items).toEqual([]);

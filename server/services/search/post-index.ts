@@ -269,6 +269,7 @@ function toHit(hit: {
     publishedAt: src.publishedAt ?? null,
     hotScore: src.hotScore ?? 0,
     version: src.version ?? 0,
-    highlights: [...(h.title ?? []), ...(h.summary ?? []), ...(h.text ?? [])].slice(0, 3),
+    // The summary is often the post's own first sentences: the same passage shows once.
+    highlights: [...new Set([...(h.title ?? []), ...(h.summary ?? []), ...(h.text ?? [])])].slice(0, 3),
   };
 }

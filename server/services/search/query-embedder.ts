@@ -14,7 +14,10 @@ export class QueryEmbedder {
 
   /** Starts loading the model without waiting (app start-up). */
   warm(): void {
-    loadEmbeddingModel().catch(() => {});
+    // The first inference after loading is several times slower than the next ones: run it now.
+    loadEmbeddingModel()
+      .then(() => embedTexts(["warm up"]))
+      .catch(() => {});
   }
 
   /** The query's unit vector, or null when the model is not available in time. */

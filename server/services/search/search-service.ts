@@ -72,6 +72,11 @@ export class SearchService {
     return this.deps.index;
   }
 
+  /** Loads the query model in the background, so the first reader's search is not the one that waits. */
+  warm(): void {
+    this.deps.embedder.warm();
+  }
+
   async search(input: SearchQuery): Promise<SearchAnswer> {
     const started = performance.now();
     const query = searchQuerySchema.parse(input);
