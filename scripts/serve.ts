@@ -2,7 +2,8 @@
  * The app's HTTP entry point (`npm start`, `npm run dev` and the e2e tests start it through
  * scripts/dev.ts / e2e/global-setup.ts): our node:http front server (server/front) in front of
  * Next's request handler, on one port. Reader pages of `<slug>.<root>` are answered by the front
- * server (cached, or rendered from strings); everything else goes to Next.
+ * server (cached, or rendered from strings), and in production so are tRPC calls (the same handler
+ * as Next's route, without its request pipeline); everything else goes to Next.
  *
  *   tsx scripts/serve.ts --port 3000 [--dev] [--hostname 127.0.0.1] [--no-page-cache]
  *
@@ -36,6 +37,8 @@ async function main(): Promise<void> {
   const { buildReaderAssets } = await import("../server/front/assets");
   const { createFrontServer } = await import("../server/front/front-server");
   const { feedFrontRoute } = await import("../server/services/feed/feed-http");
+  const { trpcFrontRoute } = await import("../server/front/trpc-route");
+  const { handleTrpcRequest } = await import("../server/http/trpc-handler");
 
   // Connect first: a MongoClient first connected after Next's prepare() never leaves the
   // "Unknown" server state here (Next 16 patches process globals), while one connected before
@@ -66,8 +69,13 @@ async function main(): Promise<void> {
     pageCache: !flags["no-page-cache"],
     subscriber,
     fallback: (req, res) => handle(req, res),
-    // `GET /api/feed` straight from the feed service (same code as Next's route), ahead of Next.
-    routes: [feedFrontRoute(() => getServices().feed, log)],
+    routes: [
+      // `GET /api/feed` straight from the feed service (same code as Next's route), ahead of Next.
+      feedFrontRoute(() => getServices().feed, log),
+      // tRPC (the studio's autosave among it) with Next's route's handler and context, ahead of
+      // Next's request pipeline. Not in dev, where Next's route hot-reloads router edits.
+      ...(dev ? [] : [trpcFrontRoute({ rootDomain: appEnv.ROOT_DOMAIN, handle: handleTrpcRequest })]),
+    ],
   });
   if (dev) {
     const upgrade = (

@@ -195,7 +195,13 @@ async function main(): Promise<void> {
     const server = spawnManaged({
       name: "serve",
       command: binary("tsx"),
-      args: ["scripts/serve.ts", "--port", String(port)],
+      // STUDIO_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load.
+      args: [
+        ...(process.env.STUDIO_BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+        "scripts/serve.ts",
+        "--port",
+        String(port),
+      ],
       cwd: repoRoot,
       env,
       echo: false,

@@ -1,7 +1,4 @@
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { createContext } from "@/server/context";
-import { log } from "@/server/log";
-import { appRouter } from "@/server/routers";
+import { handleTrpcRequest } from "@/server/http/trpc-handler";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -9,25 +6,11 @@ export const dynamic = "force-dynamic";
 /**
  * The studio calls `/studio/<slug>/api/trpc/<proc>`, which middleware rewrites to this route; the
  * request URL may still carry the original path, so the endpoint prefix is taken from it.
+ * (Behind scripts/serve.ts in production the front server answers these before Next does —
+ * server/front/trpc-route.ts — with the same handler.)
  */
-function endpointOf(req: Request): string {
-  return /^(.*?\/api\/trpc)(?:\/|$)/.exec(new URL(req.url).pathname)?.[1] ?? "/api/trpc";
-}
-
 function handler(req: Request): Promise<Response> {
-  return fetchRequestHandler({
-    endpoint: endpointOf(req),
-    req,
-    router: appRouter,
-    createContext,
-    onError({ error, path, ctx }) {
-      // Expected client errors are the caller's business; unexpected ones are ours, logged with
-      // the stack here (the client gets a message without it).
-      if (error.code === "INTERNAL_SERVER_ERROR") {
-        log.error({ err: error.cause ?? error, path, requestId: ctx?.requestId }, "trpc procedure failed");
-      }
-    },
-  });
+  return handleTrpcRequest(req);
 }
 
 export { handler as GET, handler as POST };
