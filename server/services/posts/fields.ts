@@ -1,5 +1,5 @@
 import slugify from "@sindresorhus/slugify";
-import { plainTextBlocks } from "./plain-text";
+import { plainTextBlocks, type TextBlock } from "./plain-text";
 
 /** Post slugs: lower-case words joined by `-`, 1–100 characters. */
 export const POST_SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$/;
@@ -56,10 +56,24 @@ export function normalizeTags(tags: readonly string[]): string[] {
 
 /** The opening prose of a body (headings and code left out), cut at a word near EXCERPT_LENGTH. */
 export function excerptOf(content: unknown): string {
-  const prose = plainTextBlocks(content)
-    .filter((b) => b.kind === "paragraph" || b.kind === "quote" || b.kind === "list-item")
-    .map((b) => b.text)
-    .join(" ");
+  const isProse = (b: TextBlock) => b.kind === "paragraph" || b.kind === "quote" || b.kind === "list-item";
+  const proseOf = (blocks: readonly TextBlock[]) =>
+    blocks
+      .filter(isProse)
+      .map((b) => b.text)
+      .join(" ");
+  // Only the opening prose matters: once more than EXCERPT_LENGTH characters of it are known
+  // (whitespace collapsed, as below), later blocks can't change the excerpt.
+  let seen = 0;
+  let known = 0;
+  const enough = (blocks: readonly TextBlock[]) => {
+    for (; seen < blocks.length; seen++) {
+      const block = blocks[seen] as TextBlock;
+      if (isProse(block)) known += block.text.length + 1;
+    }
+    return known > EXCERPT_LENGTH && proseOf(blocks).replace(/\s+/g, " ").trim().length > EXCERPT_LENGTH;
+  };
+  const prose = proseOf(plainTextBlocks(content, enough));
   const flat = prose.replace(/\s+/g, " ").trim();
   if (flat.length <= EXCERPT_LENGTH) return flat;
   const cut = flat.slice(0, EXCERPT_LENGTH);

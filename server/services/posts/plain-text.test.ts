@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { EXCERPT_LENGTH, excerptOf } from "./fields";
 import { plainText, plainTextBlocks } from "./plain-text";
 
 const text = (t: string) => ({ type: "text", text: t });
@@ -116,5 +117,51 @@ describe("plainText", () => {
     expect(
       plainText(doc(para(text("a")), { type: "heading", attrs: { level: 2 }, content: [text("b")] })),
     ).toBe("a\n\nb");
+  });
+});
+
+describe("excerptOf", () => {
+  /** The excerpt as computed from every block (before excerptOf stopped at the opening ones). */
+  function fullExcerpt(content: unknown): string {
+    const flat = plainTextBlocks(content)
+      .filter((b) => b.kind === "paragraph" || b.kind === "quote" || b.kind === "list-item")
+      .map((b) => b.text)
+      .join(" ")
+      .replace(/\s+/g, " ")
+      .trim();
+    if (flat.length <= EXCERPT_LENGTH) return flat;
+    const cut = flat.slice(0, EXCERPT_LENGTH);
+    return `${cut.slice(0, Math.max(cut.lastIndexOf(" "), EXCERPT_LENGTH / 2)).trimEnd()}…`;
+  }
+  const heading = (t: string) => ({ type: "heading", attrs: { level: 2 }, content: [text(t)] });
+  const br = { type: "hardBreak" };
+  const list = (...items: string[]) => ({
+    type: "bulletList",
+    content: items.map((i) => ({ type: "listItem", content: [para(text(i))] })),
+  });
+
+  it("reads only the opening blocks of a long post and gives the same excerpt as all of them", () => {
+    const words = (n: number, seed: number) =>
+      Array.from({ length: n }, (_, i) => ["tide", "moon", "shore", "a", "longerword"][(i + seed) % 5]).join(
+        " ",
+      );
+    const cases = [
+      doc(),
+      doc(heading("Only a heading")),
+      doc(para(text(words(10, 1)))),
+      doc(heading("Intro"), para(text(words(200, 2))), para(text(words(200, 3)))),
+      doc(
+        para(text("short")),
+        { type: "codeBlock", content: [text(words(300, 4))] },
+        para(text(words(80, 5))),
+      ),
+      doc(...Array.from({ length: 60 }, (_, i) => para(text(`w${i}`)))),
+      doc(para(text("a"), br, br, br, text("b")), list(words(30, 6), words(30, 7)), para(text(words(40, 8)))),
+      doc(...Array.from({ length: 300 }, (_, i) => para(text(i % 2 ? "   " : "x"), br, br))),
+      doc(para(text(`${"y".repeat(EXCERPT_LENGTH)} z`))),
+      doc(para(text("y".repeat(EXCERPT_LENGTH - 1))), para(text("z"))),
+      doc(para(text("y".repeat(EXCERPT_LENGTH))), para(text("z"))),
+    ];
+    for (const content of cases) expect(excerptOf(content)).toBe(fullExcerpt(content));
   });
 });

@@ -124,12 +124,24 @@ function push(out: TextBlock[], block: TextBlock): void {
   if (block.text) out.push(block);
 }
 
-/** One block per top-level block node of `doc.content`; empty blocks are dropped. */
-export function plainTextBlocks(doc: unknown): TextBlock[] {
+/**
+ * One block per top-level block node of `doc.content`; empty blocks are dropped. `enough`, when
+ * given, is asked after each top-level node and ends the walk early (an excerpt needs the opening
+ * blocks of a long post, not all of them).
+ */
+export function plainTextBlocks(
+  doc: unknown,
+  enough?: (blocks: readonly TextBlock[]) => boolean,
+): TextBlock[] {
   const root = asNode(doc);
-  if (!root) return [];
+  if (!root || !Array.isArray(root.content)) return [];
   const out: TextBlock[] = [];
-  for (const node of children(root)) walk(node, out);
+  for (const value of root.content) {
+    const node = asNode(value);
+    if (!node) continue;
+    walk(node, out);
+    if (enough?.(out)) break;
+  }
   return out;
 }
 
