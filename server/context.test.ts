@@ -88,4 +88,44 @@ describe("createContext", () => {
     await asOwner.tenants.delete({ slug: "broken" });
     expect((await contextFor(t.services, { tenantSlug: "broken" })).tenant).toBeNull();
   });
+
+  it("reads the member's role with the tenant and the user, and never uses a stale or foreign one", async () => {
+    const owner = await createUser(t.services, "ctxrole");
+    const writer = await createUser(t.services, "ctxwriter");
+    const asOwner = createCaller(await contextFor(t.services, { token: owner.token }));
+    const blog = await asOwner.tenants.create({ name: "Roles", slug: "ctx-roles", theme: "classic" });
+    const tenant = await t.services.tenants.findActiveBySlug("ctx-roles");
+    if (!tenant) throw new Error("no tenant");
+    const by = {
+      actor: { id: owner.session.user.id, email: owner.user.email },
+      ip: null,
+      requestId: "req-roles",
+    };
+    await t.services.memberships.add(tenant._id, writer.session.user.id, "author", by);
+
+    // First request on the blog: its id isn't known yet, so no early read; from then on it is.
+    await contextFor(t.services, { token: writer.token, tenantSlug: "ctx-roles" });
+    const ctx = await contextFor(t.services, { token: writer.token, tenantSlug: "ctx-roles" });
+    expect(ctx.membership).toMatchObject({ userId: writer.session.user.id, role: "author" });
+    expect(ctx.membership?.tenantId.equals(tenant._id)).toBe(true);
+    expect((await createCaller(ctx).posts.list({})).items).toEqual([]);
+
+    // Removed from the blog: the very next request reads that (nothing cached between requests).
+    await t.services.memberships.remove(tenant._id, writer.session.user.id, by);
+    const removed = await contextFor(t.services, { token: writer.token, tenantSlug: "ctx-roles" });
+    expect(removed.membership?.role).toBeNull();
+    const refused = await createCaller(removed)
+      .posts.list({})
+      .catch((e: TRPCError) => e.code);
+    expect(refused).toBe("FORBIDDEN");
+
+    // A role read for another blog (or another user) is ignored: the procedure reads its own.
+    const other = await contextFor(t.services, { token: owner.token, tenantSlug: "ctx-roles" });
+    const forged = {
+      ...other,
+      membership: { tenantId: tenant._id, userId: writer.session.user.id, role: null },
+    };
+    expect((await createCaller(forged).posts.list({})).items).toEqual([]);
+    expect(blog.slug).toBe("ctx-roles");
+  });
 });

@@ -1,4 +1,5 @@
 import { initTRPC, TRPCError } from "@trpc/server";
+import type { ObjectId } from "mongodb";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import type { Session } from "./auth/session";
@@ -21,6 +22,12 @@ export interface Context {
   session: Session | null;
   /** The active tenant of the request's host, or null on the root domain. */
   tenant: TenantDoc | null;
+  /**
+   * The caller's role on `tenant`, read by createContext at the same time as the tenant and the
+   * user (null role: not a member). Absent when it wasn't read; used only when it names
+   * `tenant._id` and the session's user.
+   */
+  membership?: { tenantId: ObjectId; userId: string; role: Role | null } | null;
 }
 
 const t = initTRPC.context<Context>().create({
@@ -77,7 +84,11 @@ const rank: Record<Role, number> = { author: 1, editor: 2, owner: 3 };
 export function memberProcedure(role: Role) {
   return tenantProcedure.use(async ({ ctx, next }) => {
     if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
-    const membership = await ctx.services.memberships.roleOf(ctx.tenant._id, ctx.session.user.id);
+    const read = ctx.membership;
+    const membership =
+      read?.tenantId.equals(ctx.tenant._id) && read.userId === ctx.session.user.id
+        ? read.role
+        : await ctx.services.memberships.roleOf(ctx.tenant._id, ctx.session.user.id);
     if (!membership || rank[membership] < rank[role]) {
       throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${role} role on this blog.` });
     }

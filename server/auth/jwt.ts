@@ -67,6 +67,29 @@ function toClaims(payload: JWTPayload): VerifiedClaims | null {
  * tampered, wrong issuer/audience, or malformed.
  */
 export async function verifyToken(token: string, keys: KeyRing = keyRing()): Promise<VerifiedClaims | null> {
+  // The same token arrives with every request of a session (an autosave every few seconds): its
+  // verified claims are kept a minute per key ring, re-checked for expiry on every use.
+  let verified = verifiedTokens.get(keys);
+  const now = Date.now() / 1000;
+  const hit = verified?.get(token);
+  if (hit && hit.until > now && hit.claims.exp > now) return hit.claims;
+  const claims = await verifySignedToken(token, keys);
+  if (claims) {
+    if (!verified) {
+      verified = new Map();
+      verifiedTokens.set(keys, verified);
+    }
+    if (verified.size >= VERIFIED_TOKENS_MAX) verified.clear();
+    verified.set(token, { claims, until: now + VERIFIED_TOKEN_SECONDS });
+  }
+  return claims;
+}
+
+const VERIFIED_TOKEN_SECONDS = 60;
+const VERIFIED_TOKENS_MAX = 5_000;
+const verifiedTokens = new WeakMap<KeyRing, Map<string, { claims: VerifiedClaims; until: number }>>();
+
+async function verifySignedToken(token: string, keys: KeyRing): Promise<VerifiedClaims | null> {
   try {
     const { payload } = await jwtVerify(
       token,

@@ -40,7 +40,12 @@ export async function getSessionFromRequest(req: Request, users?: UsersService):
     void recordSigningKeyOnce();
     users = getServices().users;
   }
+  return sessionFromToken(tokenOfRequest(req), users);
+}
+
+/** The request's token: the `Authorization` header when present, else the session cookie. */
+export function tokenOfRequest(req: Pick<Request, "headers">): string | null {
   const header = req.headers.get("authorization");
-  if (header) return sessionFromToken(tokenFromAuthorization(header), users);
-  return sessionFromToken(tokenFromCookieHeader(req.headers.get("cookie")), users);
+  if (header) return tokenFromAuthorization(header);
+  return tokenFromCookieHeader(req.headers.get("cookie"));
 }
