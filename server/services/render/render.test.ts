@@ -1,12 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../errors";
-import { renderDocument } from "./render";
+import { renderDocument, renderDocumentFully } from "./render";
 
 const text = (t: string, marks?: unknown[]) =>
   marks ? { type: "text", text: t, marks } : { type: "text", text: t };
 const para = (...content: unknown[]) => ({ type: "paragraph", content });
 const doc = (...content: unknown[]) => ({ type: "doc", content });
-const html = (...content: unknown[]) => renderDocument(doc(...content)).html;
+/** Rendered block by block (twice: the second from the block cache), checked against the one-pass render. */
+const html = (...content: unknown[]) => {
+  const d = doc(...content);
+  const out = renderDocument(d);
+  expect(out).toEqual(renderDocumentFully(d));
+  expect(renderDocument(structuredClone(d))).toEqual(out);
+  return out.html;
+};
 
 describe("renderDocument: every node and mark", () => {
   it("renders paragraphs with bold, italic, underline, strike, inline code and hard breaks", () => {
@@ -230,5 +237,76 @@ describe("renderDocument: text, words, reading time", () => {
       wordCount: 0,
       readingMinutes: 0,
     });
+  });
+});
+
+describe("renderDocument: block by block", () => {
+  const heading = (level: number, t: string) => ({ type: "heading", attrs: { level }, content: [text(t)] });
+  const quote = (...content: unknown[]) => ({ type: "blockquote", content });
+
+  it("gives what the one-pass render gives while blocks are edited, moved, repeated and removed", () => {
+    const paragraphs = Array.from({ length: 12 }, (_, i) => para(text(`Paragraph ${i} about tides.`)));
+    const versions = [
+      doc(heading(2, "Part"), ...paragraphs, heading(2, "Part")),
+      // One paragraph edited, as an autosave does.
+      doc(
+        heading(2, "Part"),
+        ...paragraphs.slice(0, 5),
+        para(text("Edited.")),
+        ...paragraphs.slice(6),
+        heading(2, "Part"),
+      ),
+      // A repeated heading moved first: every later anchor shifts, the blocks themselves don't change.
+      doc(heading(2, "Part"), heading(2, "Part"), ...paragraphs, heading(2, "Part")),
+      // A heading inside a quote counts in document order too.
+      doc(quote(heading(3, "Part"), para(text("q"))), heading(2, "Part"), ...paragraphs),
+      doc(heading(2, "Part"), quote(heading(3, "Part"), para(text("q"))), heading(2, "Part")),
+      // The same block several times, with code, an image and an empty paragraph.
+      doc(
+        para(text("same")),
+        para(text("same")),
+        { type: "codeBlock", attrs: { language: "js" }, content: [text("const a = 1 < 2;")] },
+        { type: "image", attrs: { src: "https://img.example/a.png", alt: "A", caption: "Cap" } },
+        { type: "paragraph" },
+        para(text("same")),
+      ),
+      doc({ type: "heading", attrs: { level: 2 } }),
+      doc(para(text("last"))),
+    ];
+    for (const round of [1, 2]) {
+      for (const version of versions) {
+        const expected = renderDocumentFully(version);
+        expect(renderDocument(structuredClone(version)), `round ${round}`).toEqual(expected);
+      }
+    }
+  });
+
+  it("refuses what the one-pass render refuses, cached blocks or not", () => {
+    const good = para(text("fine"));
+    renderDocument(doc(good));
+    for (const bad of [
+      doc(),
+      doc(good, { type: "evil" }),
+      doc(text("loose text")),
+      { type: "doc", content: [good], attrs: { x: 1 } },
+      { type: "paragraph", content: [text("not a doc")] },
+      doc(good, para({ type: "text", text: "x", marks: [{ type: "bold" }, { type: "bold" }] })),
+    ]) {
+      const full = (() => {
+        try {
+          return renderDocumentFully(bad);
+        } catch (error) {
+          return error;
+        }
+      })();
+      const blocks = (() => {
+        try {
+          return renderDocument(bad);
+        } catch (error) {
+          return error;
+        }
+      })();
+      expect(blocks).toEqual(full);
+    }
   });
 });
