@@ -17,7 +17,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
+import { spawnReady, stopGroup } from "../lib/ready-process";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const SECONDS = Number(process.env.BENCH_SECONDS || 15);
@@ -93,47 +93,6 @@ function load(opts: { url: string; paths: string[]; connections: number; seconds
 }
 
 // ───────────────────────── processes ─────────────────────────
-
-function spawnReady(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp) {
-  const child = spawn(command, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  const lines: string[] = [];
-  const match = new Promise<RegExpMatchArray>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${name} not ready in 180 s\n${lines.join("\n")}`)),
-      180_000,
-    );
-    for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream }).on("line", (line) => {
-        lines.push(line);
-        if (lines.length > 50) lines.shift();
-        const m = ready.exec(line);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m);
-        }
-      });
-    }
-    child.once("exit", (code) => reject(new Error(`${name} exited (${code})\n${lines.join("\n")}`)));
-  });
-  return { child, match };
-}
-
-async function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.pid === undefined) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {
-    return;
-  }
-  const timer = setTimeout(() => {
-    try {
-      if (child.pid) process.kill(-child.pid, "SIGKILL");
-    } catch {}
-  }, 8_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 function getJson(port: number, pathname: string): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
@@ -345,7 +304,7 @@ async function main(): Promise<void> {
       const paths = await pagePaths();
       await load({ url, paths, connections: CONNECTIONS, seconds: WARMUP_SECONDS });
       const result = await load({ url, paths, connections: CONNECTIONS, seconds: SECONDS });
-      await stop(app.child);
+      await stopGroup(app.child);
       return { result, paths: paths.length };
     };
 
@@ -382,7 +341,7 @@ async function main(): Promise<void> {
       `RESULT feed_next_p99_ms ${next.result.p99.toFixed(1)} ms target < 15 ${next.result.p99 < 15 ? "ok" : "miss"}`,
     );
   } finally {
-    for (const child of children.reverse()) await stop(child);
+    for (const child of children.reverse()) await stopGroup(child);
     await db?.close();
     let cursor = "0";
     do {

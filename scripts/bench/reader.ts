@@ -17,7 +17,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
+import { spawnReady, stopGroup } from "../lib/ready-process";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const SECONDS = Number(process.env.BENCH_SECONDS || 10);
@@ -92,52 +92,6 @@ function load(opts: { url: string; host: string; paths: string[]; connections: n
 }
 
 // ───────────────────────── processes ─────────────────────────
-
-function spawnReady(name: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp) {
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  const lines: string[] = [];
-  const match = new Promise<RegExpMatchArray>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${name} not ready in 180 s\n${lines.join("\n")}`)),
-      180_000,
-    );
-    for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream }).on("line", (line) => {
-        lines.push(line);
-        if (lines.length > 50) lines.shift();
-        const m = ready.exec(line);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m);
-        }
-      });
-    }
-    child.once("exit", (code) => reject(new Error(`${name} exited (${code})\n${lines.join("\n")}`)));
-  });
-  return { child, match };
-}
-
-async function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.pid === undefined) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {
-    return;
-  }
-  const timer = setTimeout(() => {
-    try {
-      if (child.pid) process.kill(-child.pid, "SIGKILL");
-    } catch {}
-  }, 8_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 /** CPU seconds (user + system) of one process, from /proc (Linux). */
 function cpuSeconds(pid: number): number {
@@ -258,6 +212,7 @@ async function main(): Promise<void> {
 
     const mongo = spawnReady(
       "mongo",
+      process.execPath,
       [
         ...MONGO_NODE_FLAGS,
         "--import",
@@ -351,6 +306,7 @@ async function main(): Promise<void> {
           : [];
       const app = spawnReady(
         "app",
+        process.execPath,
         [
           ...prof,
           "--import",
@@ -392,6 +348,7 @@ async function main(): Promise<void> {
     const basePort = await freePort();
     const baseline = spawnReady(
       "baseline",
+      process.execPath,
       [
         "--import",
         "tsx",
@@ -408,10 +365,10 @@ async function main(): Promise<void> {
     const baseUrl = `http://127.0.0.1:${basePort}`;
     await load({ url: baseUrl, host, paths: [target], connections: 50, seconds: WARMUP_SECONDS });
     const bare = await load({ url: baseUrl, host, paths: [target], connections: 50, seconds: SECONDS });
-    await stop(baseline.child);
+    await stopGroup(baseline.child);
 
     // ── uncached: cache off, all 100 posts in turn, 5 connections ──
-    await stop(app);
+    await stopGroup(app);
     app = await startApp(false);
     await load({ url, host, paths, connections: 5, seconds: WARMUP_SECONDS });
     const appCpu0 = cpuSeconds(app.pid ?? 0);
@@ -431,7 +388,7 @@ async function main(): Promise<void> {
       seconds: SECONDS,
     });
     const nextCpuMs = ((cpuSeconds(app.pid ?? 0) - nextCpu0) * 1000) / Math.max(1, nextRun.total);
-    await stop(app);
+    await stopGroup(app);
 
     const ratio = cached.rps / bare.rps;
     const row = (name: string, r: LoadResult, conns: number) =>
@@ -474,7 +431,7 @@ async function main(): Promise<void> {
     console.log(`RESULT reader_uncached_mongo_cpu_ms ${mongoCpuMs.toFixed(2)} ms target >= 0 ok`);
     console.log(`RESULT reader_next_router_cpu_ms ${nextCpuMs.toFixed(2)} ms target >= 0 ok`);
   } finally {
-    for (const child of children.reverse()) await stop(child);
+    for (const child of children.reverse()) await stopGroup(child);
     const keys = await redis.keys(`${redisPrefix}*`).catch(() => []);
     if (keys.length) await redis.del(...keys);
     redis.disconnect();

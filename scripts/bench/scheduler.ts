@@ -11,61 +11,15 @@
  * The periodic sweep stays at its default 10 minutes, so every figure comes from the exact jobs.
  * Run it alone (`flock /tmp/conduit-bench.lock npm run bench:scheduler`): two shared cores.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
+import { spawnReady, stopGroup } from "../lib/ready-process";
 
-const root = path.resolve(import.meta.dirname, "../..");
+const _root = path.resolve(import.meta.dirname, "../..");
 const BLOGS = 20;
 const POSTS = 500;
-
-function spawnReady(name: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp) {
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  const lines: string[] = [];
-  const match = new Promise<RegExpMatchArray>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${name} not ready in 180 s\n${lines.join("\n")}`)),
-      180_000,
-    );
-    for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream }).on("line", (line) => {
-        lines.push(line);
-        if (lines.length > 50) lines.shift();
-        const m = ready.exec(line);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m);
-        }
-      });
-    }
-    child.once("exit", (code) => reject(new Error(`${name} exited (${code})\n${lines.join("\n")}`)));
-  });
-  return { child, match };
-}
-
-async function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.pid === undefined) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {
-    return;
-  }
-  const timer = setTimeout(() => {
-    try {
-      if (child.pid) process.kill(-child.pid, "SIGKILL");
-    } catch {}
-  }, 10_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 function percentile(sorted: number[], p: number): number {
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
@@ -95,6 +49,7 @@ async function main(): Promise<void> {
   try {
     const mongo = spawnReady(
       "mongo",
+      process.execPath,
       [
         ...MONGO_NODE_FLAGS,
         "--import",
@@ -152,6 +107,7 @@ async function main(): Promise<void> {
 
     const worker = spawnReady(
       "worker",
+      process.execPath,
       ["--import", "tsx", "workers/main.ts"],
       {
         ...process.env,
@@ -253,7 +209,7 @@ async function main(): Promise<void> {
       `RESULT scheduler_lateness_p99_ms ${p99.toFixed(0)} ms target < 2000 ${p99 < 2000 ? "ok" : "miss"}`,
     );
   } finally {
-    for (const child of children.reverse()) await stop(child);
+    for (const child of children.reverse()) await stopGroup(child, 10_000);
     await services?.queues.close();
     await db?.close();
     let cursor = "0";
