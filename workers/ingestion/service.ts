@@ -1,8 +1,10 @@
+import { availableParallelism } from "node:os";
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from "kafkajs";
 import type { Logger } from "../../server/log";
+import { EmbeddingThreads } from "../../server/services/ingestion/embed-threads";
 import { loadEmbeddingModel } from "../../server/services/ingestion/embedder";
 import { type Enrichment, enrichBatch } from "../../server/services/ingestion/enrich";
-import { ensurePipelineTopics } from "../../server/services/pipeline/kafka";
+import { ensurePipelineTopics, PIPELINE_PARTITIONS } from "../../server/services/pipeline/kafka";
 import {
   headerString,
   type IngestionTask,
@@ -17,6 +19,11 @@ export interface IngestionServiceOptions {
   log: Logger;
   /** Tasks enriched per model call; batching cuts the embedding cost per post (see README). */
   batchSize?: number;
+  /**
+   * Worker threads running the embedding model (each loads its own copy). 0 runs it on the
+   * service's own thread. Default: one per core, at most 4 (the model call is pure CPU).
+   */
+  embedThreads?: number;
   /** How long a fetch waits for new tasks when the partition is idle. */
   maxWaitMs?: number;
   /** Test hook: called after results are produced and before their offsets are committed. */
@@ -65,7 +72,11 @@ export async function startIngestionService(opts: IngestionServiceOptions): Prom
   const { kafka, names, log } = opts;
   const batchSize = opts.batchSize ?? 8;
   await ensurePipelineTopics(kafka, names);
+  // The tokeniser runs here; the model calls run on the threads (or here, with 0 threads).
   await loadEmbeddingModel();
+  const threadCount = opts.embedThreads ?? Math.min(4, availableParallelism());
+  const threads = threadCount > 0 ? new EmbeddingThreads(threadCount) : null;
+  await threads?.ready();
 
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
@@ -181,14 +192,14 @@ export async function startIngestionService(opts: IngestionServiceOptions): Prom
   const enrichSafely = async (todo: IngestionTask[]): Promise<Enrichment[]> => {
     if (todo.length === 0) return [];
     try {
-      return await enrichBatch(todo);
+      return await enrichBatch(todo, threads?.run);
     } catch (error) {
       // One bad task must not fail its neighbours: retry one by one to find it.
       log.warn({ err: String(error), tasks: todo.length }, "batch enrichment failed; retrying one by one");
       const out: Enrichment[] = [];
       for (const task of todo) {
         try {
-          out.push(...(await enrichBatch([task])));
+          out.push(...(await enrichBatch([task], threads?.run)));
         } catch (single) {
           out.push({ ok: false, task, error: single instanceof Error ? single.message : String(single) });
         }
@@ -200,7 +211,9 @@ export async function startIngestionService(opts: IngestionServiceOptions): Prom
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: 1,
+    // Each partition's batches stay in order; the partitions overlap (one produces and commits
+    // while another's chunk is on the model threads).
+    partitionsConsumedConcurrently: PIPELINE_PARTITIONS,
     eachBatch: async (payload) => {
       const { messages } = payload.batch;
       for (let at = 0; at < messages.length; at += batchSize) {
@@ -216,6 +229,7 @@ export async function startIngestionService(opts: IngestionServiceOptions): Prom
     async stop() {
       await consumer.disconnect();
       await producer.disconnect();
+      await threads?.stop();
     },
   };
 }

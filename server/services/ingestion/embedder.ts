@@ -34,12 +34,105 @@ export function loadEmbeddingModel(): Promise<EmbeddingsModel> {
   return loading;
 }
 
-/** Embeds many texts in one model call (batching cuts the per-text cost about a third). */
-export async function embedTexts(texts: string[]): Promise<number[][]> {
+/** USE-lite reads at most this many tokens of a text; the rest never reaches the model. */
+export const MODEL_MAX_TOKENS = 128;
+
+/**
+ * Runs the model on token-id sequences, one call per group; answers one raw vector per sequence.
+ * In the calling thread by default; `EmbeddingThreads` runs the groups on worker threads.
+ */
+export type GroupRunner = (groups: number[][][]) => Promise<number[][][]>;
+
+/** The model's graph on pre-tokenised sequences (what `EmbeddingsModel.embed` does after encoding). */
+export async function runGroups(model: EmbeddingsModel, groups: number[][][]): Promise<number[][][]> {
+  const tf = (await import("@energetic-ai/core")) as unknown as TensorApi;
+  const out: number[][][] = [];
+  for (const ids of groups) out.push(await runSequences(tf, model.model, ids));
+  return out;
+}
+
+/** The few tensor functions used here (the package's types re-export tfjs packages not installed). */
+interface TensorLike {
+  array(): Promise<unknown>;
+  dispose(): void;
+}
+export interface TensorApi {
+  tensor2d(values: number[], shape: [number, number], dtype: "int32"): TensorLike;
+  tensor1d(values: number[], dtype: "int32"): TensorLike;
+}
+
+export async function runSequences(
+  tf: TensorApi,
+  graph: { executeAsync(inputs: Record<string, unknown>): Promise<unknown> },
+  sequences: number[][],
+): Promise<number[][]> {
+  const positions: number[] = [];
+  const values: number[] = [];
+  sequences.forEach((ids, i) => {
+    ids.forEach((id, j) => {
+      positions.push(i, j);
+      values.push(id);
+    });
+  });
+  const indices = tf.tensor2d(positions, [values.length, 2], "int32");
+  const ids = tf.tensor1d(values, "int32");
+  try {
+    const result = (await graph.executeAsync({ indices, values: ids })) as TensorLike;
+    const vectors = (await result.array()) as number[][];
+    result.dispose();
+    return vectors;
+  } finally {
+    indices.dispose();
+    ids.dispose();
+  }
+}
+
+/**
+ * Groups sequences of similar length for one model call each: a call pads every sequence to its
+ * longest, so a title beside a 128-token chunk would pay for 128 tokens. Longest first; a group
+ * takes sequences down to 3/4 of its first's length (≤ 25 % padding) and at most `maxGroup`.
+ */
+export function groupByLength(lengths: number[], maxGroup = 32): number[][] {
+  const order = lengths.map((_, i) => i).sort((a, b) => (lengths[b] ?? 0) - (lengths[a] ?? 0));
+  const groups: number[][] = [];
+  let current: number[] = [];
+  let head = 0;
+  for (const i of order) {
+    const len = lengths[i] ?? 0;
+    if (current.length > 0 && (len < head * 0.75 || current.length >= maxGroup)) {
+      groups.push(current);
+      current = [];
+    }
+    if (current.length === 0) head = len;
+    current.push(i);
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
+
+/**
+ * Embeds many texts: each is tokenised once (only as far as the model reads), sequences of similar
+ * length share a model call, and the vectors come back unit-length in the texts' order. The
+ * vectors are those of `EmbeddingsModel.embed` (padding does not change them; tested).
+ */
+export async function embedTexts(texts: string[], run?: GroupRunner): Promise<number[][]> {
   if (texts.length === 0) return [];
   const model = await loadEmbeddingModel();
-  const vectors = await model.embed(texts.map((t) => t.slice(0, 4_000) || " "));
-  return vectors.map(normalize);
+  const ids = texts.map((t) => {
+    const encoded = model.tokenizer.encode(t.slice(0, 4_000) || " ");
+    return encoded.length > MODEL_MAX_TOKENS ? encoded.slice(0, MODEL_MAX_TOKENS) : encoded;
+  });
+  const groups = groupByLength(ids.map((s) => s.length));
+  const answers = await (run ?? ((g) => runGroups(model, g)))(groups.map((g) => g.map((i) => ids[i] ?? [])));
+  const out = new Array<number[]>(texts.length);
+  groups.forEach((g, k) => {
+    g.forEach((i, j) => {
+      const v = answers[k]?.[j];
+      if (!v) throw new Error("embedding missing from the model's answer");
+      out[i] = normalize(v);
+    });
+  });
+  return out;
 }
 
 /** The text chunks that stand for a post: title with its summary first, then the opening body. */

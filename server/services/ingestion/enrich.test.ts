@@ -3,7 +3,17 @@ import https from "node:https";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type IngestionTask, TASK_SCHEMA } from "../pipeline/messages";
 import { conceptSlug, keyConcepts } from "./concepts";
-import { cosine, EMBEDDING_DIMS, embedTexts, loadEmbeddingModel } from "./embedder";
+import { EmbeddingThreads } from "./embed-threads";
+import {
+  cosine,
+  EMBEDDING_DIMS,
+  embedTexts,
+  groupByLength,
+  loadEmbeddingModel,
+  MODEL_MAX_TOKENS,
+  normalize,
+  postChunks,
+} from "./embedder";
 import { enrichBatch } from "./enrich";
 import { namedEntities } from "./entities";
 import { SAMPLE_POSTS } from "./fixtures";
@@ -50,6 +60,49 @@ describe("embedding model", () => {
     expect(attempts).toEqual([]);
     expect(v).toHaveLength(EMBEDDING_DIMS);
     expect(Math.hypot(...(v ?? []))).toBeCloseTo(1, 4);
+  });
+
+  it("groups by length and on worker threads gives the library's own vectors, in the texts' order", async () => {
+    const model = await loadEmbeddingModel();
+    const texts = [
+      "hello",
+      ...Object.values(SAMPLE_POSTS).flatMap((p) => postChunks(p.title, summarize(p.title, p.text), p.text)),
+      // Longer than the model reads: the tokens past MODEL_MAX_TOKENS are never sent.
+      "word ".repeat(MODEL_MAX_TOKENS * 2),
+      "feline companions",
+    ];
+    const reference = (await model.embed(texts)).map(normalize);
+    const maxDiff = (vs: number[][]) =>
+      Math.max(...vs.map((v, i) => Math.max(...v.map((x, j) => Math.abs(x - (reference[i]?.[j] ?? 9))))));
+    expect(maxDiff(await embedTexts(texts))).toBeLessThan(1e-5);
+    const threads = new EmbeddingThreads(2);
+    try {
+      await threads.ready();
+      expect(maxDiff(await embedTexts(texts, threads.run))).toBeLessThan(1e-5);
+      // Enrichment on the threads: the same results as in process.
+      const here = await enrichBatch([task("cats"), task("bread")]);
+      const there = await enrichBatch([task("cats"), task("bread")], threads.run);
+      there.forEach((r, i) => {
+        const h = here[i];
+        if (!r.ok || !h?.ok) throw new Error("not enriched");
+        expect(r.result.summary).toBe(h.result.summary);
+        expect(cosine(r.result.embedding, h.result.embedding)).toBeGreaterThan(0.99999);
+      });
+    } finally {
+      await threads.stop();
+    }
+  });
+
+  it("groups sequences of similar length (≤ 25 % padding), longest first, each index once", () => {
+    const lengths = [5, 128, 100, 120, 6, 60, 97];
+    const groups = groupByLength(lengths);
+    expect(groups.flat().sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    for (const g of groups) {
+      const ls = g.map((i) => lengths[i] as number);
+      expect(Math.min(...ls)).toBeGreaterThanOrEqual(Math.max(...ls) * 0.75);
+    }
+    expect(groups[0]).toEqual([1, 3, 2, 6]);
+    expect(groupByLength(new Array(40).fill(10), 32).map((g) => g.length)).toEqual([32, 8]);
   });
 
   it("relevance: 'feline companions' is nearest the cat post though it shares no word with it", async () => {

@@ -1,21 +1,22 @@
 import type { IngestionResult, IngestionTask } from "../pipeline/messages";
 import { RESULT_SCHEMA } from "../pipeline/messages";
 import { keyConcepts } from "./concepts";
-import { EMBEDDING_MODEL, embedTexts, meanVector, postChunks } from "./embedder";
+import { EMBEDDING_MODEL, embedTexts, type GroupRunner, meanVector, postChunks } from "./embedder";
 import { namedEntities } from "./entities";
 import { detectLanguage } from "./language";
 import { summarize } from "./summary";
 
 /**
  * Enriches a batch of ingestion tasks: the text analyses per task, then every chunk of every post
- * embedded in ONE model call. A task whose analysis throws is returned as a failure (the service
+ * embedded together (sequences of similar length share a model call; `run` puts those calls on
+ * worker threads). A task whose analysis throws is returned as a failure (the service
  * dead-letters it) without failing the others.
  */
 export type Enrichment =
   | { ok: true; task: IngestionTask; result: IngestionResult }
   | { ok: false; task: IngestionTask; error: string };
 
-export async function enrichBatch(tasks: IngestionTask[]): Promise<Enrichment[]> {
+export async function enrichBatch(tasks: IngestionTask[], run?: GroupRunner): Promise<Enrichment[]> {
   const analysed = tasks.map((task) => {
     const t0 = performance.now();
     try {
@@ -39,7 +40,7 @@ export async function enrichBatch(tasks: IngestionTask[]): Promise<Enrichment[]>
   const good = analysed.filter((a) => a.ok);
   const allChunks = good.flatMap((a) => a.chunks);
   const t1 = performance.now();
-  const vectors = await embedTexts(allChunks);
+  const vectors = await embedTexts(allChunks, run);
   const embedMsPerChunk = allChunks.length ? (performance.now() - t1) / allChunks.length : 0;
 
   let at = 0;
