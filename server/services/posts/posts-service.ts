@@ -16,7 +16,7 @@ import { EMPTY_DOCUMENT, renderDocument } from "../render";
 import { RevisionsService } from "../revisions/revisions-service";
 import { type PostFanout, type PostWriteKind, runFanout } from "./fanout";
 import { excerptOf, normalizeTags, postSlugProblem, slugFromTitle } from "./fields";
-import { assertCanEdit, canEditPost, type PostActor } from "./permissions";
+import { assertCanEdit, canEditPost, editableFilter, type PostActor } from "./permissions";
 import { plainTextBlocks, type TextBlock } from "./plain-text";
 import {
   type EditorPost,
@@ -324,7 +324,22 @@ export class PostsService {
     opts: { autosaveRevision?: boolean } = {},
   ): Promise<SaveResult> {
     const { posts } = this.db.forTenant(tenant);
-    const current = await this.loadMeta(tenant, id);
+    // The post as this process's last save of it left it, when that is the version the editor
+    // builds on: no read before the write. Everything below that depends on it is then also a
+    // condition of the write, so the write only lands if the post still is exactly that — else
+    // the save starts over from a fresh read.
+    const cacheKey = `${tenant._id.toHexString()}:${id}`;
+    let known = this.savedMeta.get(cacheKey);
+    if (
+      known &&
+      (known.version !== input.baseVersion ||
+        !canEditPost(actor, known) ||
+        input.slug !== undefined ||
+        input.authorIds !== undefined ||
+        (input.title !== undefined && input.title.trim().slice(0, MAX_TITLE) !== known.title))
+    )
+      known = undefined;
+    const current = known ?? (await this.loadMeta(tenant, id));
     assertCanEdit(actor, current);
     if (current.version !== input.baseVersion)
       return { ok: false, conflict: toEditorPost(await this.load(tenant, id)) };
@@ -387,7 +402,12 @@ export class PostsService {
     let updated: PostDoc | null;
     try {
       updated = await posts.findOneAndUpdate(
-        { _id: current._id, version: input.baseVersion, ...notDeleted },
+        {
+          _id: current._id,
+          version: input.baseVersion,
+          ...notDeleted,
+          ...(known ? { ...assumedMeta(known), ...editableFilter(actor) } : {}),
+        },
         { $set: set, $inc: { version: 1 } } as UpdateFilter<PostDoc>,
         { returnDocument: "after", projection: metaProjection },
       );
@@ -396,7 +416,13 @@ export class PostsService {
         throw new AppError("CONFLICT", "Another post of this blog already uses that address.");
       throw error;
     }
-    if (!updated) return { ok: false, conflict: toEditorPost(await this.load(tenant, id)) };
+    if (!updated) {
+      this.savedMeta.delete(cacheKey);
+      // Not the post remembered (changed elsewhere): decide from what is stored now.
+      if (known) return this.save(tenant, actor, id, input, opts);
+      return { ok: false, conflict: toEditorPost(await this.load(tenant, id)) };
+    }
+    this.rememberSaved(cacheKey, updated);
     if (slug !== current.slug) await this.releaseSlug(tenant, slug, current._id);
 
     if ((input.content !== undefined || input.title !== undefined) && opts.autosaveRevision !== false) {
@@ -763,6 +789,18 @@ export class PostsService {
     await this.db.master().scheduledPosts.deleteOne({ _id: scheduleKey(tenant, postId) });
   }
 
+  /** Post metadata (no bodies) as this process's last save of each post wrote it; see save(). */
+  private readonly savedMeta = new Map<string, PostDoc>();
+
+  private rememberSaved(key: string, meta: PostDoc): void {
+    this.savedMeta.delete(key);
+    if (this.savedMeta.size >= SAVED_META_MAX) {
+      const oldest = this.savedMeta.keys().next().value;
+      if (oldest !== undefined) this.savedMeta.delete(oldest);
+    }
+    this.savedMeta.set(key, meta);
+  }
+
   private async load(tenant: TenantRef, id: string): Promise<PostDoc> {
     const doc = await this.db.forTenant(tenant).posts.findOne({ _id: toPostId(id), ...notDeleted });
     if (!doc) throw new AppError("NOT_FOUND", "This post doesn't exist (or was deleted).");
@@ -837,6 +875,24 @@ export class PostsService {
  * looks for `syncedVersion < version`) has nothing to catch up on either. Every other write
  * (a published, scheduled, archived or once-published post) fans out as before.
  */
+const SAVED_META_MAX = 2_000;
+
+/**
+ * What save() reads from the post besides its version, as a filter: a save built on remembered
+ * metadata writes only if the stored post still matches it (missing and false/null alike).
+ */
+function assumedMeta(post: PostDoc): Filter<PostDoc> {
+  const flag = (value: boolean | undefined) => (value ? true : { $in: [null, false] });
+  return {
+    status: post.status,
+    publishedAt: post.publishedAt ?? null,
+    title: post.title,
+    slug: post.slug,
+    slugCustom: flag(post.slugCustom),
+    customExcerpt: flag(post.customExcerpt),
+  } as Filter<PostDoc>;
+}
+
 export function hasNothingDownstream(post: Pick<PostDoc, "status" | "publishedAt">): boolean {
   return post.status === "draft" && !post.publishedAt;
 }

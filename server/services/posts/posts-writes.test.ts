@@ -116,6 +116,43 @@ describe("PostsService: drafts and optimistic versions", () => {
     expect(resolved).toMatchObject({ ok: true, post: { version: 3 } });
   });
 
+  it("builds a save on the post its last save left only while the stored post still is that post", async () => {
+    const { posts, tenant, actors, fanout, t } = await setup();
+    const stored = t.db.forTenant(tenant).posts;
+    const post = await posts.create(tenant, actors.author, { title: "Remembered" });
+    const first = await posts.save(tenant, actors.author, post.id, { baseVersion: 1, content: doc("one") });
+    if (!first.ok) throw new Error("conflict");
+
+    // Changed behind this process's back without a version bump: the next save reads it afresh.
+    const publishedAt = new Date(Date.UTC(2026, 0, 1));
+    await stored.updateOne({ _id: new ObjectId(post.id) }, { $set: { status: "published", publishedAt } });
+    const second = await posts.save(tenant, actors.author, post.id, { baseVersion: 2, content: doc("two") });
+    expect(second).toMatchObject({ ok: true, post: { version: 3 } });
+    // Published now, so the save fans out (a remembered draft would have stayed quiet).
+    expect(fanout.events.map((e) => [e.kind, e.version])).toEqual([["updated", 3]]);
+
+    // An author dropped from the post can't save on the strength of what was remembered.
+    await stored.updateOne({ _id: new ObjectId(post.id) }, { $set: { authorIds: [actors.other.userId] } });
+    const refused = await errorOf(
+      posts.save(tenant, actors.author, post.id, { baseVersion: 3, content: doc("x") }),
+    );
+    expect(refused?.code).toBe("FORBIDDEN");
+
+    // A save from elsewhere (another instance) moved the version: the stale base is a conflict.
+    await stored.updateOne(
+      { _id: new ObjectId(post.id) },
+      { $set: { authorIds: [actors.author.userId], title: "Elsewhere" }, $inc: { version: 1 } },
+    );
+    const stale = await posts.save(tenant, actors.author, post.id, { baseVersion: 3, content: doc("y") });
+    expect(stale).toMatchObject({ ok: false, conflict: { version: 4, title: "Elsewhere" } });
+    const fresh = await posts.save(tenant, actors.author, post.id, { baseVersion: 4, content: doc("z") });
+    expect(fresh).toMatchObject({ ok: true, post: { version: 5 } });
+    expect(await stored.findOne({ _id: new ObjectId(post.id) })).toMatchObject({
+      title: "Elsewhere",
+      text: "z",
+    });
+  });
+
   it("lets exactly one of two concurrent saves of the same version win", async () => {
     const { posts, tenant, actors } = await setup();
     const post = await posts.create(tenant, actors.author, { title: "Race" });
