@@ -150,6 +150,14 @@ export class FeedService {
     });
   }
 
+  /**
+   * The feed's change counter as it is now (one Redis read; null without Redis), for callers whose
+   * caches must not lag a feed write at all (the RealWorld API's network lists).
+   */
+  changeCounter(): Promise<string | null> {
+    return this.generation.live();
+  }
+
   /** Validates raw parameters (REST query or tRPC input); invalid ones are a 400 with a message. */
   parse(input: unknown): FeedQuery {
     const parsed = feedQuerySchema.safeParse(input ?? {});

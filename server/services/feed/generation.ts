@@ -24,6 +24,19 @@ export class FeedGeneration {
    * The current generation, at most `maxAgeMs` old; null when Redis cannot say (callers then
    * cache for `maxAgeMs` only, as if every second were a new generation).
    */
+  /**
+   * The generation as Redis holds it now, read on every call (null when Redis cannot say). A cache
+   * keyed by it serves nothing a completed feed write has changed: every writer bumps the counter
+   * before its request answers.
+   */
+  async live(): Promise<string | null> {
+    try {
+      return (await this.opts.redis().get(feedGenerationKey(this.opts.prefix))) ?? "0";
+    } catch {
+      return null;
+    }
+  }
+
   async current(): Promise<string | null> {
     if (this.opts.maxAgeMs <= 0) return null;
     if (Date.now() - this.readAt < this.opts.maxAgeMs) return this.value;

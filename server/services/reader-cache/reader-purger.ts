@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import { ObjectId } from "mongodb";
 import type { DatabaseService } from "../../db";
 import type { Logger } from "../../log";
+import { bumpBlogChanges, readBlogChanges } from "./blog-changes";
 import { deliverLocally, type PurgeEvent, purgeChannel } from "./purge-bus";
 
 export interface ReaderPurgerDeps {
@@ -23,13 +24,21 @@ type TenantLike = { _id: ObjectId | string; slug: string };
 export class ReaderPurger {
   constructor(private readonly deps: ReaderPurgerDeps) {}
 
-  /** Everything cached for one blog (its host). */
+  /** Everything cached for one blog (its host); its change counter moves first (blog-changes.ts). */
   async purgeTenant(tenant: TenantLike, reason: string): Promise<void> {
-    await this.publish({
-      tenantSlug: tenant.slug,
-      tenantId: typeof tenant._id === "string" ? tenant._id : tenant._id.toHexString(),
-      reason,
-    });
+    const tenantId = typeof tenant._id === "string" ? tenant._id : tenant._id.toHexString();
+    await bumpBlogChanges(this.deps.redis(), this.deps.redisPrefix, tenantId).catch((error: unknown) =>
+      this.deps.log.warn(
+        { err: error instanceof Error ? error.message : String(error), tenantId, reason },
+        "blog change counter not bumped (Redis unavailable)",
+      ),
+    );
+    await this.publish({ tenantSlug: tenant.slug, tenantId, reason });
+  }
+
+  /** The blogs' change counters as Redis holds them now (blog-changes.ts); null without Redis. */
+  blogChanges(tenantIds: string[]): Promise<string[] | null> {
+    return readBlogChanges(this.deps.redis(), this.deps.redisPrefix, tenantIds);
   }
 
   /**
