@@ -596,6 +596,73 @@ describe("favorites", () => {
   });
 });
 
+describe("cached lists", () => {
+  it("show every finished write at once on both scopes: new, liked, edited and deleted articles", async () => {
+    const writer = await register();
+    const fan = await register();
+    const blog = writer.username; // the writer's personal blog
+    const titles = (body: { articles: { title: string }[] }) => body.articles.map((a) => a.title);
+    const byWriter = () => api("GET", `/api/articles?author=${writer.username}`);
+    const onBlog = () => api("GET", "/api/articles", { blog });
+    const everything = () => api("GET", "/api/articles?limit=100");
+    const find = (body: { articles: { slug: string }[] }, slug: string) =>
+      body.articles.find((a) => a.slug === slug);
+
+    const first = await api("POST", "/api/articles", {
+      token: writer.token,
+      body: article({ title: "One" }),
+    });
+    const slug = first.body.article.slug;
+    // Read every list twice, so the second answer could come from a cache.
+    for (let i = 0; i < 2; i++) {
+      expect((await byWriter()).body).toMatchObject({ articlesCount: 1, articles: [{ title: "One" }] });
+      expect((await onBlog()).body).toMatchObject({ articlesCount: 1, articles: [{ title: "One" }] });
+    }
+    const total = (await everything()).body.articlesCount;
+    expect(find((await everything()).body, slug)).toMatchObject({ favoritesCount: 0 });
+
+    // A favourite (API) and a like (the reader's button) count at once everywhere.
+    await api("POST", `/api/articles/${slug}/favorite`, { token: fan.token });
+    expect((await byWriter()).body.articles[0]).toMatchObject({ favoritesCount: 1, favorited: false });
+    expect((await onBlog()).body.articles[0]).toMatchObject({ favoritesCount: 1 });
+    expect(find((await everything()).body, slug)).toMatchObject({ favoritesCount: 1 });
+    expect((await api("GET", `/api/articles?favorited=${fan.username}`, { blog })).body.articlesCount).toBe(
+      1,
+    );
+    const tenant = await services.db.master().tenants.findOne({ slug: blog });
+    if (!tenant) throw new Error("no blog");
+    const post = await services.db.forTenant(tenant).posts.findOne({ slug: "one" });
+    await services.signals.toggleLike(tenant, writer.id, post?._id.toHexString() ?? "");
+    expect((await byWriter()).body.articles[0]).toMatchObject({ favoritesCount: 2 });
+    expect((await onBlog()).body.articles[0]).toMatchObject({ favoritesCount: 2 });
+    await api("DELETE", `/api/articles/${slug}/favorite`, { token: fan.token });
+    expect((await byWriter()).body.articles[0]).toMatchObject({ favoritesCount: 1 });
+    expect((await api("GET", `/api/articles?favorited=${fan.username}`, { blog })).body).toEqual({
+      articles: [],
+      articlesCount: 0,
+    });
+
+    // An edit, a new article, a deletion.
+    await api("PUT", `/api/articles/${slug}`, {
+      token: writer.token,
+      body: { article: { title: "One, edited" } },
+    });
+    expect(titles((await byWriter()).body)).toEqual(["One, edited"]);
+    expect(titles((await onBlog()).body)).toEqual(["One, edited"]);
+    expect(find((await everything()).body, slug)).toMatchObject({ title: "One, edited" });
+    await api("POST", "/api/articles", { token: writer.token, body: article({ title: "Two" }) });
+    expect((await byWriter()).body).toMatchObject({ articlesCount: 2, articles: [{ title: "Two" }, {}] });
+    expect((await onBlog()).body).toMatchObject({ articlesCount: 2, articles: [{ title: "Two" }, {}] });
+    expect((await everything()).body.articlesCount).toBe(total + 1);
+    expect((await api("DELETE", `/api/articles/${slug}`, { token: writer.token })).status).toBe(204);
+    expect(titles((await byWriter()).body)).toEqual(["Two"]);
+    expect((await onBlog()).body).toMatchObject({ articlesCount: 1, articles: [{ title: "Two" }] });
+    const after = (await everything()).body;
+    expect(after.articlesCount).toBe(total);
+    expect(find(after, slug)).toBeUndefined();
+  });
+});
+
 describe("GET /api/articles/feed", () => {
   it("lists articles by followed people across blogs (root) or on one blog (subdomain); 401 anonymous", async () => {
     const reader = await register();

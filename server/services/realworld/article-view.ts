@@ -142,10 +142,25 @@ export class ArticlePresenter {
         .toArray();
       return new Set(rows.map((r) => `${scope.tenant._id.toHexString()}:${r.postId.toHexString()}`));
     }
+    // One branch per blog, so each is an exact range of the (userId, tenantId, postId) index
+    // rather than a walk through every favourite of the caller.
+    const byTenant = new Map<string, { tenantId: ObjectId; postIds: ObjectId[] }>();
+    for (const { tenant, post } of items) {
+      const key = tenant._id.toHexString();
+      const entry = byTenant.get(key) ?? { tenantId: tenant._id, postIds: [] };
+      entry.postIds.push(post._id);
+      byTenant.set(key, entry);
+    }
     const rows = await this.deps.db
       .master()
       .favorites.find(
-        { userId: caller.oid, postId: { $in: postIds } },
+        {
+          $or: [...byTenant.values()].map(({ tenantId, postIds }) => ({
+            userId: caller.oid,
+            tenantId,
+            postId: { $in: postIds },
+          })),
+        },
         { projection: { tenantId: 1, postId: 1 } },
       )
       .toArray();

@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { type Filter, ObjectId } from "mongodb";
 import type { DatabaseService, FeedItemDoc, PostDoc, TenantDoc } from "../../db";
 import { AppError } from "../../errors";
@@ -30,6 +31,17 @@ export interface RealWorldArticlesDeps {
   scopes: ScopeResolver;
   personalBlogs: PersonalBlogs;
   presenter: ArticlePresenter;
+  /**
+   * The network feed's change counter as it is now (`FeedService.changeCounter`), or null when it
+   * cannot be read: network list pages are cached per counter value. Absent: nothing is cached.
+   */
+  feedCounter?: () => Promise<string | null>;
+  /**
+   * The blogs' change counters as they are now (`ReaderPurger.blogChanges`: moved by every post
+   * write and like), or null: posts and blog list pages are cached per counter value. Absent:
+   * every post is read from its blog on every request.
+   */
+  blogChanges?: (tenantIds: string[]) => Promise<string[] | null>;
 }
 
 /** A published post of a blog (pages are not articles). */
@@ -39,13 +51,33 @@ const PUBLISHED: Filter<PostDoc> = {
   type: { $ne: "page" },
   publishedAt: { $ne: null },
 };
-/** Visible rows of the network feed (tombstones have no publishedAt). */
-const FEED_VISIBLE: Filter<FeedItemDoc> = {
-  publishedAt: { $lte: new Date(8.64e15) },
-  removedAt: { $exists: false },
-};
+/**
+ * Visible rows of the network feed: a range on `publishedAt` alone, as the feed service reads it
+ * (a tombstone keeps no publishedAt). No `removedAt` test: that one would make every count fetch
+ * every row instead of counting index keys.
+ */
+const FEED_VISIBLE: Filter<FeedItemDoc> = { publishedAt: { $lte: new Date(8.64e15) } };
 /** Favourites or followed people considered for one list (a bound on the `$in`). */
 const MAX_IDS = 5_000;
+/**
+ * How long a cached network page may live even if its counter never moves (a bump lost with
+ * Redis): the same bound as the feed service's pages.
+ */
+const NETWORK_CACHE_TTL_MS = 5 * 60_000;
+
+/**
+ * How long cached posts and blog pages may live even if their blog's counter never moves (a bump
+ * lost with Redis).
+ */
+const BLOG_CACHE_TTL_MS = 60_000;
+
+/** Which posts a page of the network list shows, in order (from `global_feed`). */
+type FeedRef = Pick<FeedItemDoc, "tenantSlug" | "postId">;
+
+interface BlogPageRead {
+  docs: PostDoc[];
+  count: number;
+}
 
 /**
  * RealWorld articles over the blogs' own posts: no second data model. On a blog's subdomain the
@@ -55,6 +87,35 @@ const MAX_IDS = 5_000;
  * and the pipeline like any studio write; favourites are the reader's likes (SignalsService).
  */
 export class RealWorldArticles {
+  /**
+   * Network list pages (the rows' keys, in order) and their totals, per feed change counter: the
+   * counter moves with every `global_feed` write before the writing request answers, so an entry
+   * is only served while what it was read from is unchanged. The posts themselves (title,
+   * favourites…) are still read from their blogs on every request.
+   */
+  private readonly networkRows = new LRUCache<string, Promise<FeedRef[]>>({
+    max: 2_000,
+    ttl: NETWORK_CACHE_TTL_MS,
+  });
+  private readonly networkCounts = new LRUCache<string, Promise<number>>({
+    max: 500,
+    ttl: NETWORK_CACHE_TTL_MS,
+  });
+
+  /**
+   * Published posts as lists show them (no body), per blog and change counter value: `null` for
+   * an id that is not a published post of the blog. Filled as pages ask for posts.
+   */
+  private readonly blogPosts = new LRUCache<string, Map<string, PostDoc | null>>({
+    max: 2_000,
+    ttl: BLOG_CACHE_TTL_MS,
+  });
+  /** A blog's list pages and totals, per change counter value. */
+  private readonly blogPages = new LRUCache<string, Promise<BlogPageRead>>({
+    max: 2_000,
+    ttl: BLOG_CACHE_TTL_MS,
+  });
+
   constructor(private readonly deps: RealWorldArticlesDeps) {}
 
   // ───────────────────────────── reads ─────────────────────────────
@@ -66,39 +127,51 @@ export class RealWorldArticles {
     if ((q.author && !authorId) || (q.favorited && !favoritedById)) return { articles: [], articlesCount: 0 };
     const tag = q.tag ? normalizeFeedTag(q.tag) : undefined;
     if (scope.kind === "blog") {
-      const filter: Filter<PostDoc> = { ...PUBLISHED };
-      if (tag) filter.tags = tag;
-      if (authorId) filter.authorIds = authorId;
-      if (favoritedById) {
-        const likes = await this.deps.db
-          .forTenant(scope.tenant)
-          .likes.find({ userId: favoritedById }, { projection: { postId: 1 } })
-          .limit(MAX_IDS)
-          .toArray();
-        filter._id = { $in: likes.map((l) => l.postId) };
-      }
-      return this.blogPage(scope, caller, filter, q);
+      const filter = async () => {
+        const f: Filter<PostDoc> = { ...PUBLISHED };
+        if (tag) f.tags = tag;
+        if (authorId) f.authorIds = authorId;
+        if (favoritedById) {
+          // The blog's likes: a like moves the blog's change counter, so this is cached with the page.
+          const likes = await this.deps.db
+            .forTenant(scope.tenant)
+            .likes.find({ userId: favoritedById }, { projection: { postId: 1 } })
+            .limit(MAX_IDS)
+            .toArray();
+          f._id = { $in: likes.map((l) => l.postId) };
+        }
+        return f;
+      };
+      const key = JSON.stringify([
+        tag ?? null,
+        authorId?.toHexString() ?? null,
+        favoritedById?.toHexString() ?? null,
+      ]);
+      return this.blogPage(scope, caller, filter, q, key);
     }
     const filter: Filter<FeedItemDoc> = { ...FEED_VISIBLE };
     if (tag) filter.tags = tag;
     if (authorId) filter.authorIds = authorId;
-    if (favoritedById) {
-      const favorites = await this.deps.db
-        .master()
-        .favorites.find({ userId: favoritedById }, { projection: { tenantId: 1, postId: 1 } })
-        .limit(MAX_IDS)
-        .toArray();
-      if (!favorites.length) return { articles: [], articlesCount: 0 };
-      const byTenant = new Map<string, ObjectId[]>();
-      for (const f of favorites) {
-        const key = f.tenantId.toHexString();
-        byTenant.set(key, [...(byTenant.get(key) ?? []), f.postId]);
-      }
-      filter.$or = [...byTenant].map(([tenantId, postIds]) => ({
-        tenantId: new ObjectId(tenantId),
-        postId: { $in: postIds },
-      }));
+    // Favourites change without a feed write: only lists of the feed's own fields are cached.
+    if (!favoritedById) {
+      const key = JSON.stringify([tag ?? null, authorId?.toHexString() ?? null]);
+      return this.networkPage(scope, caller, filter, q, key);
     }
+    const favorites = await this.deps.db
+      .master()
+      .favorites.find({ userId: favoritedById }, { projection: { tenantId: 1, postId: 1 } })
+      .limit(MAX_IDS)
+      .toArray();
+    if (!favorites.length) return { articles: [], articlesCount: 0 };
+    const byTenant = new Map<string, ObjectId[]>();
+    for (const f of favorites) {
+      const key = f.tenantId.toHexString();
+      byTenant.set(key, [...(byTenant.get(key) ?? []), f.postId]);
+    }
+    filter.$or = [...byTenant].map(([tenantId, postIds]) => ({
+      tenantId: new ObjectId(tenantId),
+      postId: { $in: postIds },
+    }));
     return this.networkPage(scope, caller, filter, q);
   }
 
@@ -107,7 +180,7 @@ export class RealWorldArticles {
     const followees = await this.deps.follows.followees(caller.oid);
     if (!followees.length) return { articles: [], articlesCount: 0 };
     if (scope.kind === "blog") {
-      return this.blogPage(scope, caller, { ...PUBLISHED, authorIds: { $in: followees } }, q);
+      return this.blogPage(scope, caller, async () => ({ ...PUBLISHED, authorIds: { $in: followees } }), q);
     }
     return this.networkPage(scope, caller, { ...FEED_VISIBLE, authorIds: { $in: followees } }, q);
   }
@@ -283,57 +356,94 @@ export class RealWorldArticles {
     return actor;
   }
 
+  /**
+   * A page of a blog's articles. With a `cacheKey` (the filter) the page and its total come from
+   * the cache while the blog's change counter is unchanged.
+   */
   private async blogPage(
     scope: Extract<Scope, { kind: "blog" }>,
     caller: ApiCaller | null,
-    filter: Filter<PostDoc>,
+    filter: () => Promise<Filter<PostDoc>>,
     q: PageQuery,
+    cacheKey?: string,
   ): Promise<ArticlesPage> {
     const posts = this.deps.db.forTenant(scope.tenant).posts;
-    const [docs, articlesCount] = await Promise.all([
-      posts
-        .find(filter, { projection: LIST_PROJECTION })
-        .sort({ publishedAt: -1, _id: -1 })
-        .skip(q.offset)
-        .limit(q.limit)
-        .toArray(),
-      posts.countDocuments(filter),
-    ]);
-    const items = docs.map((post) => ({ tenant: scope.tenant, post }));
+    const read = async (): Promise<BlogPageRead> => {
+      const f = await filter();
+      const [docs, count] = await Promise.all([
+        posts
+          .find(f, { projection: LIST_PROJECTION })
+          .sort({ publishedAt: -1, _id: -1 })
+          .skip(q.offset)
+          .limit(q.limit)
+          .toArray(),
+        posts.countDocuments(f),
+      ]);
+      return { docs, count };
+    };
+    const tenantId = scope.tenant._id.toHexString();
+    const counter =
+      cacheKey !== undefined && this.deps.blogChanges
+        ? ((await this.deps.blogChanges([tenantId]))?.[0] ?? null)
+        : null;
+    const page =
+      counter === null || cacheKey === undefined
+        ? await read()
+        : await shared(this.blogPages, `${tenantId}|${counter}|${cacheKey}|${q.offset}|${q.limit}`, read);
+    const items = page.docs.map((post) => ({ tenant: scope.tenant, post }));
     return {
       articles: await this.deps.presenter.present(scope, caller, items, { body: false }),
-      articlesCount,
+      articlesCount: page.count,
     };
   }
 
-  /** A page of the network feed, each row read back from its blog (the post is the truth). */
+  /**
+   * A page of the network feed, each row read back from its blog (the post is the truth). With a
+   * `cacheKey` (the filter, for filters of the feed's own fields) the rows and the total come
+   * from the cache while the feed's change counter is unchanged.
+   */
   private async networkPage(
     scope: Scope,
     caller: ApiCaller | null,
     filter: Filter<FeedItemDoc>,
     q: PageQuery,
+    cacheKey?: string,
   ): Promise<ArticlesPage> {
     const feed = this.deps.db.master().globalFeed;
-    const [rows, articlesCount] = await Promise.all([
+    const readRows = () =>
       feed
-        .find(filter, { projection: { tenantSlug: 1, postId: 1 } })
+        .find(filter, { projection: { _id: 0, tenantSlug: 1, postId: 1 } })
         .sort({ publishedAt: -1, _id: -1 })
         .skip(q.offset)
         .limit(q.limit)
-        .toArray(),
-      feed.countDocuments(filter),
-    ]);
+        .toArray() as Promise<FeedRef[]>;
+    const readCount = () => feed.countDocuments(filter);
+    const counter = cacheKey !== undefined && this.deps.feedCounter ? await this.deps.feedCounter() : null;
+    const [rows, articlesCount] =
+      counter === null || cacheKey === undefined
+        ? await Promise.all([readRows(), readCount()])
+        : await Promise.all([
+            shared(this.networkRows, `${counter}|${cacheKey}|${q.offset}|${q.limit}`, readRows),
+            shared(this.networkCounts, `${counter}|${cacheKey}`, readCount),
+          ]);
     const bySlug = new Map<string, ObjectId[]>();
     for (const row of rows) bySlug.set(row.tenantSlug, [...(bySlug.get(row.tenantSlug) ?? []), row.postId]);
+    const blogs = (
+      await Promise.all(
+        [...bySlug].map(async ([slug, ids]) => {
+          const tenant = await this.deps.scopes.blog(slug);
+          return tenant ? [{ slug, tenant, ids }] : [];
+        }),
+      )
+    ).flat();
+    const counters = this.deps.blogChanges
+      ? await this.deps.blogChanges(blogs.map((b) => b.tenant._id.toHexString()))
+      : null;
     const found = new Map<string, Located>();
     await Promise.all(
-      [...bySlug].map(async ([slug, ids]) => {
-        const tenant = await this.deps.scopes.blog(slug);
-        if (!tenant) return;
-        const posts = await this.deps.db
-          .forTenant(tenant)
-          .posts.find({ ...PUBLISHED, _id: { $in: ids } }, { projection: LIST_PROJECTION })
-          .toArray();
+      blogs.map(async ({ slug, tenant, ids }, i) => {
+        const counter = counters?.[i];
+        const posts = await this.publishedPosts(tenant, ids, counter ?? null);
         for (const post of posts) found.set(`${slug}:${post._id.toHexString()}`, { tenant, post });
       }),
     );
@@ -347,6 +457,50 @@ export class RealWorldArticles {
       articlesCount,
     };
   }
+
+  /**
+   * The published posts among `ids` of one blog (list fields only), from the cache for this
+   * value of the blog's change counter, the rest read in one query and remembered there.
+   */
+  private async publishedPosts(
+    tenant: TenantDoc,
+    ids: ObjectId[],
+    counter: string | null,
+  ): Promise<PostDoc[]> {
+    const read = (wanted: ObjectId[]) =>
+      this.deps.db
+        .forTenant(tenant)
+        .posts.find({ ...PUBLISHED, _id: { $in: wanted } }, { projection: LIST_PROJECTION })
+        .toArray();
+    if (counter === null) return read(ids);
+    const key = `${tenant._id.toHexString()}|${counter}`;
+    let known = this.blogPosts.get(key);
+    if (!known) {
+      known = new Map();
+      this.blogPosts.set(key, known);
+    }
+    const missing = ids.filter((id) => !known.has(id.toHexString()));
+    if (missing.length) {
+      const docs = await read(missing);
+      for (const id of missing) known.set(id.toHexString(), null);
+      for (const doc of docs) known.set(doc._id.toHexString(), doc);
+    }
+    return ids.flatMap((id) => {
+      const doc = known.get(id.toHexString());
+      return doc ? [doc] : [];
+    });
+  }
+}
+
+/** The cached promise under `key`, or `read()` cached there (a failure is not kept). */
+function shared<T extends {}>(cache: LRUCache<string, Promise<T>>, key: string, read: () => Promise<T>) {
+  let hit = cache.get(key);
+  if (!hit) {
+    hit = read();
+    cache.set(key, hit);
+    hit.catch(() => cache.delete(key));
+  }
+  return hit;
 }
 
 function safeDecode(s: string): string {

@@ -45,6 +45,8 @@ export function realWorldFor(services: Services, env: Pick<Env, "ROOT_DOMAIN">):
         scopes,
         personalBlogs,
         presenter,
+        feedCounter: () => services.feed.changeCounter(),
+        blogChanges: (tenantIds) => services.readerPurger.blogChanges(tenantIds),
       }),
       comments: new RealWorldComments({ db, comments: services.comments, follows, presenter }),
       people: new RealWorldPeople({ db, profiles: services.profiles, follows, audit: services.audit }),
