@@ -2,8 +2,9 @@
  * The app's HTTP entry point (`npm start`, `npm run dev` and the e2e tests start it through
  * scripts/dev.ts / e2e/global-setup.ts): our node:http front server (server/front) in front of
  * Next's request handler, on one port. Reader pages of `<slug>.<root>` are answered by the front
- * server (cached, or rendered from strings), and in production so are tRPC calls (the same handler
- * as Next's route, without its request pipeline); everything else goes to Next.
+ * server (cached, or rendered from strings), and in production so are tRPC calls and the RealWorld
+ * API's reads (the same handlers as Next's routes, without its request pipeline); everything else
+ * goes to Next.
  *
  *   tsx scripts/serve.ts --port 3000 [--dev] [--hostname 127.0.0.1] [--no-page-cache]
  *
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
   const { feedFrontRoute } = await import("../server/services/feed/feed-http");
   const { trpcFrontRoute } = await import("../server/front/trpc-route");
   const { handleTrpcRequest } = await import("../server/http/trpc-handler");
+  const { realWorldFrontRoute } = await import("../server/http/realworld-front");
 
   // Connect first: a MongoClient first connected after Next's prepare() never leaves the
   // "Unknown" server state here (Next 16 patches process globals), while one connected before
@@ -75,6 +77,9 @@ async function main(): Promise<void> {
       // tRPC (the studio's autosave among it) with Next's route's handler and context, ahead of
       // Next's request pipeline. Not in dev, where Next's route hot-reloads router edits.
       ...(dev ? [] : [trpcFrontRoute({ rootDomain: appEnv.ROOT_DOMAIN, handle: handleTrpcRequest })]),
+      // The RealWorld API's reads (article lists above all) with the router Next's route files
+      // call; writes and sign-in stay with Next. Not in dev either, for the same reason.
+      ...(dev ? [] : [realWorldFrontRoute({ services: getServices, env: appEnv, log })]),
     ],
   });
   if (dev) {
