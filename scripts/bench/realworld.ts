@@ -6,8 +6,8 @@
  *   root     GET /api/articles?limit=20&offset=<0..80>  the network (global_feed, then each page's
  *            posts read from their blogs), anonymous           → realworld_root_rps/_p50_ms/_p99_ms
  *   blog     the same on one blog's subdomain (its posts)      → realworld_blog_rps/_p50_ms/_p99_ms
- *   article  GET /api/articles/<blog>~<post> (with the body)   → realworld_article_p99_ms
- *   authed   root list with a token (following/favorited flags) → realworld_root_authed_p99_ms
+ *   article  GET /api/articles/<blog>~<post> (with the body)   → realworld_article_rps/_p99_ms
+ *   authed   root list with a token (following/favorited flags) → realworld_root_authed_rps/_p99_ms
  *   baseline GET /api/feed?sort=new&limit=20 on the same data, same run (the feed service, answered
  *            by the front server ahead of Next)                → realworld_baseline_feed_rps
  *
@@ -407,7 +407,9 @@ async function main(): Promise<void> {
     line("realworld_blog_rps", r.blog.rps, "req/s", ">=", 300);
     line("realworld_blog_p50_ms", r.blog.p50, "ms", "<", 50);
     line("realworld_blog_p99_ms", r.blog.p99, "ms", "<", 150);
+    line("realworld_article_rps", r.article.rps, "req/s", ">=", 300);
     line("realworld_article_p99_ms", r.article.p99, "ms", "<", 150);
+    line("realworld_root_authed_rps", r.authed.rps, "req/s", ">=", 200);
     line("realworld_root_authed_p99_ms", r.authed.p99, "ms", "<", 150);
     line("realworld_baseline_feed_rps", r.baseline.rps, "req/s", ">=", 300);
   } finally {
