@@ -25,17 +25,22 @@ export function realWorldFrontRoute(
     const site = parseHost(req.headers.host, deps.env.ROOT_DOMAIN);
     if (site.kind !== "root" && site.kind !== "tenant") return false;
 
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value === undefined) continue;
-      if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-      else headers.set(name, value);
+    let request: Request;
+    try {
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value === undefined) continue;
+        if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+        else headers.set(name, value);
+      }
+      // As Next's server fills them in: the client address for logs and audit.
+      if (!headers.has("x-forwarded-for") && req.socket.remoteAddress) {
+        headers.set("x-forwarded-for", req.socket.remoteAddress);
+      }
+      request = new Request(`http://${req.headers.host ?? "localhost"}${url}`, { method, headers });
+    } catch {
+      return false; // a header or URL the Fetch API refuses: Next's own parsing decides
     }
-    // As Next's server fills them in: the client address for logs and audit.
-    if (!headers.has("x-forwarded-for") && req.socket.remoteAddress) {
-      headers.set("x-forwarded-for", req.socket.remoteAddress);
-    }
-    const request = new Request(`http://${req.headers.host ?? "localhost"}${url}`, { method, headers });
     const response = await handleRealWorld(request, deps);
     if (!response) return false;
     const body = Buffer.from(await response.arrayBuffer());
