@@ -28,13 +28,16 @@ import { MongoClient, ObjectId } from "mongodb";
 import { MONGO_NODE_FLAGS } from "../../devservers/mongo/node-flags";
 
 const root = path.resolve(import.meta.dirname, "../..");
-const PUBLISH_COUNT = 200;
-const PUBLISH_RATE = 10;
+const { values: args } = parseArgs({
+  options: { role: { type: "string" }, rate: { type: "string" }, count: { type: "string" } },
+  strict: false,
+});
+/** `--rate` / `--count` change the publishing phase for a diagnosis (the RESULT lines are for 10/s × 200). */
+const PUBLISH_COUNT = Number(args.count ?? 200);
+const PUBLISH_RATE = Number(args.rate ?? 10);
 const INDEX_TARGET = 10_000;
 const SEARCH_SECONDS = 10;
 const WARMUP_POSTS = 12;
-
-const { values: args } = parseArgs({ options: { role: { type: "string" } }, strict: false });
 
 // ───────────────────────────── the app process ─────────────────────────────
 
@@ -479,7 +482,7 @@ async function main(): Promise<void> {
     const k99 = percentile(keyword, 99);
     const f = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : "n/a");
     const rows: [string, string][] = [
-      ["posts published (10/s)", String(latencies.length)],
+      [`posts published (${PUBLISH_RATE}/s)`, String(latencies.length)],
       ["publish → searchable p50", `${f(p50)} ms`],
       ["publish → searchable p99", `${f(p99)} ms`],
       ["  enrichment share p50 (analysis + embedding)", `${f(percentile(enrichMs, 50))} ms`],
