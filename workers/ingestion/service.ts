@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from "kafkajs";
 import type { Logger } from "../../server/log";
 import { EmbeddingThreads } from "../../server/services/ingestion/embed-threads";
-import { loadEmbeddingModel } from "../../server/services/ingestion/embedder";
+import { loadEmbeddingModel, loadTokenizer } from "../../server/services/ingestion/embedder";
 import { type Enrichment, enrichBatch } from "../../server/services/ingestion/enrich";
 import { ensurePipelineTopics, PIPELINE_PARTITIONS } from "../../server/services/pipeline/kafka";
 import {
@@ -73,9 +73,9 @@ export async function startIngestionService(opts: IngestionServiceOptions): Prom
   const batchSize = opts.batchSize ?? 8;
   await ensurePipelineTopics(kafka, names);
   // The tokeniser runs here; the model calls run on the threads (or here, with 0 threads).
-  await loadEmbeddingModel();
   const threadCount = opts.embedThreads ?? Math.min(4, availableParallelism());
   const threads = threadCount > 0 ? new EmbeddingThreads(threadCount) : null;
+  await (threads ? loadTokenizer() : loadEmbeddingModel());
   await threads?.ready();
 
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
