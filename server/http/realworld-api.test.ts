@@ -597,7 +597,7 @@ describe("favorites", () => {
 });
 
 describe("cached lists", () => {
-  it("show every finished write at once on both scopes: new, liked, edited and deleted articles", async () => {
+  it("show every finished write at once on both scopes: new, liked, edited and deleted articles, the caller's follows and favourites", async () => {
     const writer = await register();
     const fan = await register();
     const blog = writer.username; // the writer's personal blog
@@ -621,8 +621,27 @@ describe("cached lists", () => {
     const total = (await everything()).body.articlesCount;
     expect(find((await everything()).body, slug)).toMatchObject({ favoritesCount: 0 });
 
+    // The caller's flags: warm, then a follow and a favourite show at once (and their undoing).
+    const asFan = () => api("GET", `/api/articles?author=${writer.username}`, { token: fan.token });
+    for (let i = 0; i < 2; i++) {
+      expect((await asFan()).body.articles[0]).toMatchObject({
+        favorited: false,
+        author: { following: false },
+      });
+    }
+    await api("POST", `/api/profiles/${writer.username}/follow`, { token: fan.token });
+    expect((await asFan()).body.articles[0]).toMatchObject({ favorited: false, author: { following: true } });
+
     // A favourite (API) and a like (the reader's button) count at once everywhere.
     await api("POST", `/api/articles/${slug}/favorite`, { token: fan.token });
+    expect((await asFan()).body.articles[0]).toMatchObject({ favorited: true, favoritesCount: 1 });
+    expect(
+      find((await api("GET", "/api/articles?limit=100", { token: fan.token })).body, slug),
+    ).toMatchObject({
+      favorited: true,
+    });
+    await api("DELETE", `/api/profiles/${writer.username}/follow`, { token: fan.token });
+    expect((await asFan()).body.articles[0]).toMatchObject({ favorited: true, author: { following: false } });
     expect((await byWriter()).body.articles[0]).toMatchObject({ favoritesCount: 1, favorited: false });
     expect((await onBlog()).body.articles[0]).toMatchObject({ favoritesCount: 1 });
     expect(find((await everything()).body, slug)).toMatchObject({ favoritesCount: 1 });
@@ -637,6 +656,7 @@ describe("cached lists", () => {
     expect((await onBlog()).body.articles[0]).toMatchObject({ favoritesCount: 2 });
     await api("DELETE", `/api/articles/${slug}/favorite`, { token: fan.token });
     expect((await byWriter()).body.articles[0]).toMatchObject({ favoritesCount: 1 });
+    expect((await asFan()).body.articles[0]).toMatchObject({ favorited: false, favoritesCount: 1 });
     expect((await api("GET", `/api/articles?favorited=${fan.username}`, { blog })).body).toEqual({
       articles: [],
       articlesCount: 0,

@@ -11,6 +11,11 @@ export interface FollowsServiceDeps {
   /** For post and blog URLs and blog names of the "Following" feed. */
   feed: Pick<FeedService, "postUrl" | "blogsById">;
   now?: () => Date;
+  /**
+   * Called after a follow or unfollow committed, before the request answers (the person's change
+   * counter, which caches of `following` flags key on); must not throw.
+   */
+  changed?: (followerId: string) => Promise<void>;
 }
 
 const FEED_PROJECTION = {
@@ -74,10 +79,13 @@ export class FollowsService {
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error; // a concurrent follow of the same person won
     }
+    await this.deps.changed?.(follower.toHexString());
   }
 
   async unfollow(followerId: string | ObjectId, followeeId: string | ObjectId): Promise<void> {
-    await this.follows.deleteOne({ followerId: toObjectId(followerId), followeeId: toObjectId(followeeId) });
+    const follower = toObjectId(followerId);
+    await this.follows.deleteOne({ followerId: follower, followeeId: toObjectId(followeeId) });
+    await this.deps.changed?.(follower.toHexString());
   }
 
   async isFollowing(followerId: string | ObjectId, followeeId: string | ObjectId): Promise<boolean> {

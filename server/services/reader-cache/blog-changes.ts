@@ -14,6 +14,30 @@ export async function bumpBlogChanges(redis: Redis, prefix: string, tenantId: st
   await redis.incr(blogChangesKey(prefix, tenantId));
 }
 
+/**
+ * A counter per person of their own marks on others' work — likes and follows —
+ * (`<prefix>person:changes:<userId>`), bumped by `SignalsService.toggleLike` and `FollowsService`
+ * before the request answers: caches of a caller's `favorited`/`following` flags key on it.
+ */
+export const personChangesKey = (prefix: string, userId: string) => `${prefix}person:changes:${userId}`;
+
+export async function bumpPersonChanges(redis: Redis, prefix: string, userId: string): Promise<void> {
+  await redis.incr(personChangesKey(prefix, userId));
+}
+
+/** The person's counter now ("0" if never bumped); null when Redis cannot say. */
+export async function readPersonChanges(
+  redis: Redis,
+  prefix: string,
+  userId: string,
+): Promise<string | null> {
+  try {
+    return (await redis.get(personChangesKey(prefix, userId))) ?? "0";
+  } catch {
+    return null;
+  }
+}
+
 /** The blogs' counters now, in order ("0" for a blog never changed); null when Redis cannot say. */
 export async function readBlogChanges(
   redis: Redis,

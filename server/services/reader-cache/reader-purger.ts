@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import { ObjectId } from "mongodb";
 import type { DatabaseService } from "../../db";
 import type { Logger } from "../../log";
-import { bumpBlogChanges, readBlogChanges } from "./blog-changes";
+import { bumpBlogChanges, bumpPersonChanges, readBlogChanges, readPersonChanges } from "./blog-changes";
 import { deliverLocally, type PurgeEvent, purgeChannel } from "./purge-bus";
 
 export interface ReaderPurgerDeps {
@@ -34,6 +34,21 @@ export class ReaderPurger {
       ),
     );
     await this.publish({ tenantSlug: tenant.slug, tenantId, reason });
+  }
+
+  /** A person liked, followed or unfollowed (blog-changes.ts); a failure is logged. */
+  async personChanged(userId: string): Promise<void> {
+    await bumpPersonChanges(this.deps.redis(), this.deps.redisPrefix, userId).catch((error: unknown) =>
+      this.deps.log.warn(
+        { err: error instanceof Error ? error.message : String(error), userId },
+        "person change counter not bumped (Redis unavailable)",
+      ),
+    );
+  }
+
+  /** The person's change counter as Redis holds it now; null without Redis. */
+  personChanges(userId: string): Promise<string | null> {
+    return readPersonChanges(this.deps.redis(), this.deps.redisPrefix, userId);
   }
 
   /** The blogs' change counters as Redis holds them now (blog-changes.ts); null without Redis. */

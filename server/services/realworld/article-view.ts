@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import type { ObjectId } from "mongodb";
 import type { DatabaseService, PostDoc, TenantDoc, UserDoc } from "../../db";
 import type { FollowsService } from "../follows/follows-service";
@@ -32,6 +33,14 @@ export interface ArticleJson {
 }
 
 export type Author = Pick<UserDoc, "_id" | "username" | "bio" | "image">;
+
+/** A caller's follows (followee ids) and favourites (`tenantId:postId`), for their flags. */
+interface Marks {
+  followees: Set<string>;
+  favorites: Set<string>;
+}
+/** People with more follows or favourites than this get their flags read per page instead. */
+const MAX_MARKS = 1_000;
 
 /** Everything of a post a list shows: the body and its renderings stay in the database. */
 export const LIST_PROJECTION = {
@@ -75,7 +84,20 @@ export function articleSlug(scope: Scope, { tenant, post }: Located): string {
  * (kept in the same request as the like). A handful of queries per page, never one per article.
  */
 export class ArticlePresenter {
-  constructor(private readonly deps: { db: DatabaseService; follows: FollowsService }) {}
+  /**
+   * Callers' follows and favourites per value of their change counter (`personChanges`: moved
+   * by every like, follow and unfollow of theirs before it answers), so flags are exact at once.
+   */
+  private readonly marks = new LRUCache<string, Promise<Marks | null>>({ max: 1_000, ttl: 60_000 });
+
+  constructor(
+    private readonly deps: {
+      db: DatabaseService;
+      follows: FollowsService;
+      /** The caller's change counter now, or null (then flags are read per page). */
+      personChanges?: (userId: string) => Promise<string | null>;
+    },
+  ) {}
 
   async present(
     scope: Scope,
@@ -85,10 +107,21 @@ export class ArticlePresenter {
   ): Promise<ArticleJson[]> {
     if (!items.length) return [];
     const authorIds = items.flatMap(({ post }) => (post.authorIds?.[0] ? [post.authorIds[0]] : []));
+    const marks = caller ? this.marksOf(caller.oid) : Promise.resolve(null);
     const [authors, followed, favorited] = await Promise.all([
       this.authors(authorIds),
-      this.deps.follows.followedAmong(caller?.oid ?? null, authorIds),
-      this.favoritedBy(scope, caller, items),
+      marks.then((m) =>
+        m
+          ? new Set(authorIds.map((id) => id.toHexString()).filter((id) => m.followees.has(id)))
+          : this.deps.follows.followedAmong(caller?.oid ?? null, authorIds),
+      ),
+      // On a blog the flag stays the blog's own `likes` (one query); across the network it is
+      // the master `favorites` index, as `favoritedBy` reads it.
+      marks.then((m) =>
+        m && scope.kind === "network"
+          ? new Set(items.map(keyOf).filter((key) => m.favorites.has(key)))
+          : this.favoritedBy(scope, caller, items),
+      ),
     ]);
     return items.map((item) => {
       const { post } = item;
@@ -113,6 +146,41 @@ export class ArticlePresenter {
       }
       return article;
     });
+  }
+
+  /** The caller's follows and favourites for this value of their counter; null: read per page. */
+  private async marksOf(oid: ObjectId): Promise<Marks | null> {
+    if (!this.deps.personChanges) return null;
+    const id = oid.toHexString();
+    const counter = await this.deps.personChanges(id);
+    if (counter === null) return null;
+    const key = `${id}|${counter}`;
+    let hit = this.marks.get(key);
+    if (!hit) {
+      hit = this.readMarks(oid);
+      this.marks.set(key, hit);
+      hit.catch(() => this.marks.delete(key));
+    }
+    return hit;
+  }
+
+  private async readMarks(oid: ObjectId): Promise<Marks | null> {
+    const master = this.deps.db.master();
+    const [follows, favorites] = await Promise.all([
+      master.follows
+        .find({ followerId: oid }, { projection: { followeeId: 1 } })
+        .limit(MAX_MARKS + 1)
+        .toArray(),
+      master.favorites
+        .find({ userId: oid }, { projection: { tenantId: 1, postId: 1 } })
+        .limit(MAX_MARKS + 1)
+        .toArray(),
+    ]);
+    if (follows.length > MAX_MARKS || favorites.length > MAX_MARKS) return null;
+    return {
+      followees: new Set(follows.map((f) => f.followeeId.toHexString())),
+      favorites: new Set(favorites.map((f) => `${f.tenantId.toHexString()}:${f.postId.toHexString()}`)),
+    };
   }
 
   async authors(ids: ObjectId[]): Promise<Map<string, Author>> {

@@ -28,9 +28,17 @@ export function realWorldFor(services: Services, env: Pick<Env, "ROOT_DOMAIN">):
   let rw = built.get(services);
   if (!rw) {
     const { db } = services;
-    const follows = new FollowsService({ db, feed: services.feed });
+    const follows = new FollowsService({
+      db,
+      feed: services.feed,
+      changed: (followerId) => services.readerPurger.personChanged(followerId),
+    });
     const scopes = new ScopeResolver({ tenants: services.tenants, rootDomain: env.ROOT_DOMAIN });
-    const presenter = new ArticlePresenter({ db, follows });
+    const presenter = new ArticlePresenter({
+      db,
+      follows,
+      personChanges: (userId) => services.readerPurger.personChanges(userId),
+    });
     const personalBlogs = new PersonalBlogs({ db, tenants: services.tenants });
     rw = {
       scopes,

@@ -6,7 +6,7 @@ import { type DatabaseService, isDuplicateKeyError, type TenantRef } from "../..
 import { AppError } from "../../errors";
 import type { Logger } from "../../log";
 import { markTenantDirty } from "../hot-score/dirty";
-import { bumpBlogChanges } from "../reader-cache/blog-changes";
+import { bumpBlogChanges, bumpPersonChanges } from "../reader-cache/blog-changes";
 
 export interface PostCounts {
   views: number;
@@ -149,10 +149,14 @@ export class SignalsService {
       }
     }
     await this.dirty(tenant, postId);
-    // Caches of the blog's posts (the RealWorld API's favoritesCount) see the new count at once.
-    await bumpBlogChanges(this.deps.redis(), this.deps.redisPrefix, tenant._id.toHexString()).catch(
-      (error: unknown) =>
-        this.deps.log.warn({ err: String(error) }, "could not bump the blog's change counter"),
+    // Caches of the blog's posts (the RealWorld API's favoritesCount) and of the person's
+    // favourites (its `favorited` flags) see the change at once.
+    const { redis, redisPrefix } = this.deps;
+    await Promise.all([
+      bumpBlogChanges(redis(), redisPrefix, tenant._id.toHexString()),
+      bumpPersonChanges(redis(), redisPrefix, uid.toHexString()),
+    ]).catch((error: unknown) =>
+      this.deps.log.warn({ err: String(error) }, "could not bump the blog's or person's change counter"),
     );
     const counts = await this.counts(tenant, rawPostId);
     return { liked, likes: counts.likes };
