@@ -409,7 +409,7 @@ async function main(): Promise<void> {
     line("realworld_blog_p99_ms", r.blog.p99, "ms", "<", 150);
     line("realworld_article_rps", r.article.rps, "req/s", ">=", 300);
     line("realworld_article_p99_ms", r.article.p99, "ms", "<", 150);
-    line("realworld_root_authed_rps", r.authed.rps, "req/s", ">=", 200);
+    line("realworld_root_authed_rps", r.authed.rps, "req/s", ">=", 300);
     line("realworld_root_authed_p99_ms", r.authed.p99, "ms", "<", 150);
     line("realworld_baseline_feed_rps", r.baseline.rps, "req/s", ">=", 300);
   } finally {
