@@ -99,14 +99,16 @@ interface RenderedBlock {
 
 const blockCache = new Map<string, RenderedBlock>();
 let blockCacheChars = 0;
-/** Keys (block JSON) kept at most, in characters: a few hundred long posts. */
-const BLOCK_CACHE_MAX_CHARS = 16 * 1024 * 1024;
+/** Keys (block JSON) kept at most, in characters: about two hundred 5,000-word posts. */
+const BLOCK_CACHE_MAX_CHARS = 8 * 1024 * 1024;
 
 function renderedBlock(json: unknown): RenderedBlock {
   const key = JSON.stringify(json);
   const cached = blockCache.get(key);
   if (cached) return cached;
-  const node = schema().nodeFromJSON(json as Record<string, unknown>);
+  // Built from the key itself, so a block is a function of its JSON text alone (values JSON has
+  // no form for — a Date, undefined — render as their JSON form, cached or not).
+  const node = schema().nodeFromJSON(JSON.parse(key) as Record<string, unknown>);
   node.check();
   const headings: string[] = [];
   if (node.type.name === "heading") headings.push(anchorBase(node));
