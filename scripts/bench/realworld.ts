@@ -19,7 +19,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
+import { spawnReady, stopGroup } from "../lib/ready-process";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const SECONDS = Number(process.env.BENCH_SECONDS || 10);
@@ -100,47 +100,6 @@ function load(opts: { url: string; targets: Target[]; connections: number; secon
 }
 
 // ───────────────────────── processes ─────────────────────────
-
-function spawnReady(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp) {
-  const child = spawn(command, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  const lines: string[] = [];
-  const match = new Promise<RegExpMatchArray>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${name} not ready in 180 s\n${lines.join("\n")}`)),
-      180_000,
-    );
-    for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream }).on("line", (line) => {
-        lines.push(line);
-        if (lines.length > 50) lines.shift();
-        const m = ready.exec(line);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m);
-        }
-      });
-    }
-    child.once("exit", (code) => reject(new Error(`${name} exited (${code})\n${lines.join("\n")}`)));
-  });
-  return { child, match };
-}
-
-async function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.pid === undefined) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {
-    return;
-  }
-  const timer = setTimeout(() => {
-    try {
-      if (child.pid) process.kill(-child.pid, "SIGKILL");
-    } catch {}
-  }, 8_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 function get(port: number, target: Target): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -413,7 +372,7 @@ async function main(): Promise<void> {
     line("realworld_root_authed_p99_ms", r.authed.p99, "ms", "<", 150);
     line("realworld_baseline_feed_rps", r.baseline.rps, "req/s", ">=", 300);
   } finally {
-    for (const child of children.reverse()) await stop(child);
+    for (const child of children.reverse()) await stopGroup(child);
     await db?.close();
     let cursor = "0";
     do {
