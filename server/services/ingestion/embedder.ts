@@ -1,4 +1,5 @@
 import type { EmbeddingsModel } from "@energetic-ai/embeddings";
+import { sentences } from "./words";
 
 /**
  * Sentence embeddings from the Universal Sentence Encoder lite (512 dimensions), whose weights
@@ -10,11 +11,13 @@ export const EMBEDDING_MODEL = "use-lite-512@energetic-ai-0.2.0";
 export const EMBEDDING_DIMS = 512;
 
 /**
- * Long posts are embedded as the mean of a few chunks: USE-lite reads any length, but its cost
- * grows with it and one vector of a whole essay blurs its opening point.
+ * A post is embedded as the mean of at most this many chunks, each within the model's window
+ * (`MODEL_MAX_TOKENS`): the model's cost grows with the tokens it reads, and one vector of a whole
+ * essay would blur its opening point. Of these, at most `MAX_BODY_CHUNKS` are the post's opening
+ * (title first); the rest of the budget goes to a summary that is not in them.
  */
-const CHUNK_CHARS = 600;
-const MAX_CHUNKS = 3;
+export const MAX_CHUNKS = 3;
+export const MAX_BODY_CHUNKS = 2;
 
 let loading: Promise<EmbeddingsModel> | null = null;
 
@@ -34,7 +37,7 @@ export function loadEmbeddingModel(): Promise<EmbeddingsModel> {
   return loading;
 }
 
-type Tokenizer = Pick<EmbeddingsModel["tokenizer"], "encode">;
+export type Tokenizer = Pick<EmbeddingsModel["tokenizer"], "encode">;
 let tokenizing: Promise<Tokenizer> | null = null;
 
 /**
@@ -144,24 +147,42 @@ export function groupByLength(lengths: number[], maxGroup = 32): number[][] {
   return groups;
 }
 
+/** The tokeniser of the process that embeds: the loaded model's, or the vocabulary alone when the model runs on threads. */
+export function tokenizerFor(run?: GroupRunner): Promise<Tokenizer> {
+  return run ? loadTokenizer() : loadEmbeddingModel().then((m) => m.tokenizer);
+}
+
 /**
- * Embeds many texts: each is tokenised once (only as far as the model reads), sequences of similar
- * length share a model call, and the vectors come back unit-length in the texts' order. The
- * vectors are those of `EmbeddingsModel.embed` (padding does not change them; tested).
+ * Embeds many texts (queries): each is tokenised once, only as far as the model reads — a query
+ * longer than `MODEL_MAX_TOKENS` tokens is read up to there, as the model itself would. Posts are
+ * chunked to fit instead (`postChunks`) and go through `embedSequences`.
  */
 export async function embedTexts(texts: string[], run?: GroupRunner): Promise<number[][]> {
   if (texts.length === 0) return [];
-  // With a runner (threads) this process needs the tokeniser only.
-  const model = run ? null : await loadEmbeddingModel();
-  const tokenizer = model ? model.tokenizer : await loadTokenizer();
+  const tokenizer = await tokenizerFor(run);
   const ids = texts.map((t) => {
     const encoded = tokenizer.encode(t.slice(0, 4_000) || " ");
     return encoded.length > MODEL_MAX_TOKENS ? encoded.slice(0, MODEL_MAX_TOKENS) : encoded;
   });
+  return embedSequences(ids, run);
+}
+
+/**
+ * Embeds token-id sequences of 1 to `MODEL_MAX_TOKENS` tokens (a longer one is an error, never
+ * cut): sequences of similar length share a model call, and the vectors come back unit-length in
+ * the sequences' order. The vectors are those of `EmbeddingsModel.embed` on the same tokens
+ * (padding does not change them; tested).
+ */
+export async function embedSequences(ids: number[][], run?: GroupRunner): Promise<number[][]> {
+  if (ids.length === 0) return [];
+  for (const s of ids)
+    if (s.length === 0 || s.length > MODEL_MAX_TOKENS)
+      throw new Error(`a sequence of ${s.length} tokens (the model reads 1–${MODEL_MAX_TOKENS})`);
+  const model = run ? null : await loadEmbeddingModel();
   const groups = groupByLength(ids.map((s) => s.length));
   const sequences = groups.map((g) => g.map((i) => ids[i] ?? []));
   const answers = await (run ? run(sequences) : runGroups(model as EmbeddingsModel, sequences));
-  const out = new Array<number[]>(texts.length);
+  const out = new Array<number[]>(ids.length);
   groups.forEach((g, k) => {
     g.forEach((i, j) => {
       const v = answers[k]?.[j];
@@ -172,19 +193,104 @@ export async function embedTexts(texts: string[], run?: GroupRunner): Promise<nu
   return out;
 }
 
-/** The text chunks that stand for a post: title with its summary first, then the opening body. */
-export function postChunks(title: string, summary: string, text: string): string[] {
-  const chunks = [`${title}. ${summary}`.trim()];
-  const body = text.replace(/\s+/g, " ").trim();
-  for (let at = 0; at < body.length && chunks.length < MAX_CHUNKS; ) {
-    let end = Math.min(body.length, at + CHUNK_CHARS);
-    if (end < body.length) {
-      const space = body.lastIndexOf(" ", end);
-      if (space > at + CHUNK_CHARS / 2) end = space;
+/** A piece of a post as the model reads it: its text and that text's tokens (≤ `MODEL_MAX_TOKENS`). */
+export interface PostChunk {
+  kind: "body" | "summary";
+  text: string;
+  ids: number[];
+}
+
+/**
+ * The chunks that stand for a post, tokenised once:
+ *  - the title at the head of the opening body, cut into chunks of at most `MODEL_MAX_TOKENS`
+ *    tokens at word boundaries (at a sentence end when one falls in the chunk's second half),
+ *    at most `MAX_BODY_CHUNKS` of them; the rest of a long post is not embedded;
+ *  - the summary as a chunk of its own only when it is not already in that text (an extractive
+ *    summary of a short post repeats its opening sentences: embedding it again would only pay the
+ *    model twice for them). A summary that is not there (abstractive, or picked from later
+ *    paragraphs) takes the last slot(s) of the `MAX_CHUNKS` budget, the body keeping the first.
+ * No chunk goes past the model's window, and no post costs more than `MAX_CHUNKS` full windows.
+ */
+export function postChunks(tokenizer: Tokenizer, title: string, summary: string, text: string): PostChunk[] {
+  const head = clean(title);
+  const body = clean(text);
+  const opening = head && body ? `${head}${/[.!?…:;]$/.test(head) ? "" : "."} ${body}` : head || body;
+  const bodyChunks = packWords(tokenizer, opening, MAX_BODY_CHUNKS, "body");
+  if (bodyChunks.length === 0) return [{ kind: "body", text: "", ids: tokenizer.encode(" ") }];
+  if (containsSummary(bodyChunks.map((c) => c.text).join(" "), summary)) return bodyChunks;
+  const summaryChunks = packWords(tokenizer, clean(summary), MAX_CHUNKS - 1, "summary");
+  return [...bodyChunks.slice(0, MAX_CHUNKS - summaryChunks.length), ...summaryChunks];
+}
+
+/** Text as the tokeniser sees it (NFKC), with runs of white space as one space. */
+function clean(text: string): string {
+  return text.normalize("NFKC").replace(/\s+/g, " ").trim();
+}
+
+/**
+ * Whether every sentence of the summary (the ellipsis of a cut one aside) is in the embedded text;
+ * an empty summary has nothing to add.
+ */
+export function containsSummary(embedded: string, summary: string): boolean {
+  const hay = clean(embedded);
+  return sentences(summary)
+    .map((s) => clean(s.replace(/…$/, "")))
+    .filter(Boolean)
+    .every((s) => hay.includes(s));
+}
+
+/**
+ * Words packed into chunks of at most `max` tokens, at most `limit` chunks. The tokeniser splits at
+ * spaces (no vocabulary piece holds "▁" but at its start), so a text's tokens are its words'
+ * tokens in order: each word is tokenised once, and only until the chunks are full (the rest of a
+ * long post is never tokenised — the tokeniser's cost grows with the square of a text's length).
+ * A single word longer than the room left (a pasted blob) is split between chunks.
+ */
+export function packWords(
+  tokenizer: Tokenizer,
+  text: string,
+  limit: number,
+  kind: PostChunk["kind"],
+  max = MODEL_MAX_TOKENS,
+): PostChunk[] {
+  const chunks: PostChunk[] = [];
+  let words: string[] = [];
+  let ids: number[] = [];
+  // Words and tokens up to the current chunk's last sentence end.
+  let sentenceWords = 0;
+  let sentenceIds = 0;
+  const close = (nWords: number, nIds: number) => {
+    chunks.push({ kind, text: words.slice(0, nWords).join(" "), ids: ids.slice(0, nIds) });
+    words = words.slice(nWords);
+    ids = ids.slice(nIds);
+    sentenceWords = 0;
+    sentenceIds = 0;
+  };
+  for (const match of text.matchAll(/\S+/g)) {
+    const word = match[0];
+    let wordIds = tokenizer.encode(word);
+    if (ids.length > 0 && ids.length + wordIds.length > max) {
+      // At the chunk's last sentence end if that keeps at least half a window, else here.
+      if (sentenceIds >= max / 2) close(sentenceWords, sentenceIds);
+      else close(words.length, ids.length);
+      if (chunks.length >= limit) return chunks;
     }
-    chunks.push(body.slice(at, end));
-    at = end + 1;
+    words.push(word);
+    while (ids.length + wordIds.length > max) {
+      const room = max - ids.length;
+      ids.push(...wordIds.slice(0, room));
+      wordIds = wordIds.slice(room);
+      close(words.length, ids.length);
+      if (chunks.length >= limit) return chunks;
+      words.push(word);
+    }
+    ids.push(...wordIds);
+    if (/[.!?…]["”’)]?$/.test(word)) {
+      sentenceWords = words.length;
+      sentenceIds = ids.length;
+    }
   }
+  if (ids.length > 0 && chunks.length < limit) close(words.length, ids.length);
   return chunks;
 }
 

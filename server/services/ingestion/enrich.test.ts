@@ -7,9 +7,13 @@ import { EmbeddingThreads } from "./embed-threads";
 import {
   cosine,
   EMBEDDING_DIMS,
+  embedSequences,
   embedTexts,
   groupByLength,
   loadEmbeddingModel,
+  loadTokenizer,
+  MAX_BODY_CHUNKS,
+  MAX_CHUNKS,
   MODEL_MAX_TOKENS,
   normalize,
   postChunks,
@@ -64,9 +68,12 @@ describe("embedding model", () => {
 
   it("groups by length and on worker threads gives the library's own vectors, in the texts' order", async () => {
     const model = await loadEmbeddingModel();
+    const chunks = Object.values(SAMPLE_POSTS).flatMap((p) =>
+      postChunks(model.tokenizer, p.title, summarize(p.title, p.text), p.text),
+    );
     const texts = [
       "hello",
-      ...Object.values(SAMPLE_POSTS).flatMap((p) => postChunks(p.title, summarize(p.title, p.text), p.text)),
+      ...chunks.map((c) => c.text),
       // Longer than the model reads: the tokens past MODEL_MAX_TOKENS are never sent.
       "word ".repeat(MODEL_MAX_TOKENS * 2),
       "feline companions",
@@ -75,6 +82,11 @@ describe("embedding model", () => {
     const maxDiff = (vs: number[][]) =>
       Math.max(...vs.map((v, i) => Math.max(...v.map((x, j) => Math.abs(x - (reference[i]?.[j] ?? 9))))));
     expect(maxDiff(await embedTexts(texts))).toBeLessThan(1e-5);
+    // A post's chunks go to the model as the tokens postChunks made: the same vectors as their text's.
+    const fromIds = await embedSequences(chunks.map((c) => c.ids));
+    fromIds.forEach((v, i) => {
+      expect(cosine(v, reference[i + 1] ?? [])).toBeGreaterThan(0.99999);
+    });
     const threads = new EmbeddingThreads(2);
     try {
       await threads.ready();
@@ -119,6 +131,118 @@ describe("embedding model", () => {
     // …and the keyword path has nothing to match on.
     const text = `${SAMPLE_POSTS.cats.title} ${SAMPLE_POSTS.cats.text}`.toLowerCase();
     expect(text).not.toMatch(/feline|companion/);
+  });
+});
+
+describe("a post's chunks", () => {
+  const tokens = (ids: number[][]) => ids.reduce((n, s) => n + s.length, 0);
+  const sentence = (i: number) =>
+    `Paragraph ${i} of the essay wanders through kettles, ferries, orchards and the history of maps.`;
+  // Paragraphs of five sentences.
+  const longText = Array.from({ length: 2_000 }, (_, i) => sentence(i) + (i % 5 === 4 ? "\n\n" : " ")).join(
+    "",
+  );
+
+  it("never exceed the model's window, and hold exactly the tokens of their text", async () => {
+    const tokenizer = await loadTokenizer();
+    const posts = [
+      ...Object.values(SAMPLE_POSTS).map((p) => ({ title: p.title, text: p.text })),
+      { title: "A very long essay", text: longText },
+      // Long words, digits and punctuation: many tokens per word.
+      { title: "Identifiers", text: "x9f3k2-qq7_zz8.v0.1.2-rc4+build5 ".repeat(80) },
+    ];
+    for (const p of posts) {
+      const chunks = postChunks(tokenizer, p.title, summarize(p.title, p.text), p.text);
+      for (const c of chunks) {
+        expect(c.ids.length).toBeGreaterThan(0);
+        expect(c.ids.length).toBeLessThanOrEqual(MODEL_MAX_TOKENS);
+        // Nothing of a chunk's text is cut: the model reads all of it.
+        expect(tokenizer.encode(c.text)).toEqual(c.ids);
+      }
+      // The body chunks follow each other with nothing left out between them.
+      const body = chunks.filter((c) => c.kind === "body").map((c) => c.text);
+      const opening = `${p.title}. ${p.text.replace(/\s+/g, " ").trim()}`;
+      expect(opening.startsWith(body.join(" "))).toBe(true);
+    }
+    // A short post is embedded whole (it used to lose the tail of a 600-character chunk).
+    const cats = postChunks(tokenizer, SAMPLE_POSTS.cats.title, "", SAMPLE_POSTS.cats.text);
+    expect(cats.map((c) => c.text).join(" ")).toBe(`${SAMPLE_POSTS.cats.title}. ${SAMPLE_POSTS.cats.text}`);
+    // A single "word" longer than the window is split between chunks, not cut.
+    const blob = "ab".repeat(400);
+    const split = postChunks(tokenizer, "Blob", "", blob);
+    expect(split.every((c) => c.ids.length <= MODEL_MAX_TOKENS)).toBe(true);
+    expect(split.flatMap((c) => c.ids)).toEqual(
+      tokenizer.encode(`Blob. ${blob}`).slice(0, tokens(split.map((c) => c.ids))),
+    );
+  });
+
+  it("put the title at the head of the first chunk", async () => {
+    const tokenizer = await loadTokenizer();
+    for (const p of Object.values(SAMPLE_POSTS)) {
+      const [first] = postChunks(tokenizer, p.title, summarize(p.title, p.text), p.text);
+      expect(first?.kind).toBe("body");
+      expect(first?.text.startsWith(`${p.title}. `)).toBe(true);
+    }
+    const [first] = postChunks(tokenizer, "Is it done?", "", longText);
+    expect(first?.text.startsWith("Is it done? Paragraph 0")).toBe(true);
+    expect(postChunks(tokenizer, "Only a title", "", "")).toEqual([
+      { kind: "body", text: "Only a title", ids: tokenizer.encode("Only a title") },
+    ]);
+  });
+
+  it("embed a summary that is in the body once, and a different summary as its own chunk", async () => {
+    const tokenizer = await loadTokenizer();
+    for (const p of Object.values(SAMPLE_POSTS)) {
+      // The extractive summary of a short post is its opening: not embedded a second time.
+      const summary = summarize(p.title, p.text);
+      expect(summary.length).toBeGreaterThan(0);
+      const chunks = postChunks(tokenizer, p.title, summary, p.text);
+      expect(chunks.every((c) => c.kind === "body")).toBe(true);
+      expect(
+        chunks
+          .map((c) => c.text)
+          .join(" ")
+          .split(summary),
+      ).toHaveLength(2);
+    }
+    // An abstractive summary adds words the body does not have: its own chunk.
+    const abstract = "Indoor cats spend most of the day asleep and play at night.";
+    const cats = postChunks(tokenizer, SAMPLE_POSTS.cats.title, abstract, SAMPLE_POSTS.cats.text);
+    expect(cats.filter((c) => c.kind === "summary")).toEqual([
+      { kind: "summary", text: abstract, ids: tokenizer.encode(abstract) },
+    ]);
+    // A summary picked from a long post's later paragraphs is not in the embedded opening either;
+    // one from its opening is.
+    const late = `${sentence(1_500)} ${sentence(1_800)}`;
+    const long = postChunks(tokenizer, "A very long essay", late, longText);
+    expect(long.map((c) => c.kind)).toEqual(["body", "body", "summary"]);
+    expect(long[2]?.text).toBe(late);
+    const early = postChunks(tokenizer, "A very long essay", `${sentence(0)} ${sentence(1)}`, longText);
+    expect(early.map((c) => c.kind)).toEqual(["body", "body"]);
+    // A summary cut with an ellipsis is still recognised as the body's opening.
+    const cut = postChunks(tokenizer, "A very long essay", "Paragraph 0 of the essay wanders…", longText);
+    expect(cut.map((c) => c.kind)).toEqual(["body", "body"]);
+  });
+
+  it("are bounded for a very long post, whatever its summary", async () => {
+    const tokenizer = await loadTokenizer();
+    const huge = Array.from({ length: 20_000 }, (_, i) => sentence(i)).join(" ");
+    const summaries = [
+      "",
+      summarize("A very long essay", huge),
+      "Maps and ferries, briefly.",
+      huge.slice(-5_000),
+    ];
+    for (const summary of summaries) {
+      const chunks = postChunks(tokenizer, "A very long essay", summary, huge);
+      expect(chunks.length).toBeLessThanOrEqual(MAX_CHUNKS);
+      expect(chunks.filter((c) => c.kind === "body").length).toBeGreaterThanOrEqual(1);
+      expect(chunks.filter((c) => c.kind === "body").length).toBeLessThanOrEqual(MAX_BODY_CHUNKS);
+      expect(tokens(chunks.map((c) => c.ids))).toBeLessThanOrEqual(MAX_CHUNKS * MODEL_MAX_TOKENS);
+    }
+    // A summary longer than a window takes two of the three slots; the body keeps the first.
+    const wordy = postChunks(tokenizer, "A very long essay", huge.slice(-5_000), huge);
+    expect(wordy.map((c) => c.kind)).toEqual(["body", "summary", "summary"]);
   });
 });
 

@@ -1,22 +1,31 @@
 import type { IngestionResult, IngestionTask } from "../pipeline/messages";
 import { RESULT_SCHEMA } from "../pipeline/messages";
 import { keyConcepts } from "./concepts";
-import { EMBEDDING_MODEL, embedTexts, type GroupRunner, meanVector, postChunks } from "./embedder";
+import {
+  EMBEDDING_MODEL,
+  embedSequences,
+  type GroupRunner,
+  meanVector,
+  postChunks,
+  tokenizerFor,
+} from "./embedder";
 import { namedEntities } from "./entities";
 import { detectLanguage } from "./language";
 import { summarize } from "./summary";
 
 /**
- * Enriches a batch of ingestion tasks: the text analyses per task, then every chunk of every post
- * embedded together (sequences of similar length share a model call; `run` puts those calls on
- * worker threads). A task whose analysis throws is returned as a failure (the service
- * dead-letters it) without failing the others.
+ * Enriches a batch of ingestion tasks: the text analyses per task (with the post's chunks,
+ * tokenised there once — see `postChunks`), then every chunk of every post embedded together
+ * (sequences of similar length share a model call; `run` puts those calls on worker threads). A
+ * task whose analysis throws is returned as a failure (the service dead-letters it) without
+ * failing the others.
  */
 export type Enrichment =
   | { ok: true; task: IngestionTask; result: IngestionResult }
   | { ok: false; task: IngestionTask; error: string };
 
 export async function enrichBatch(tasks: IngestionTask[], run?: GroupRunner): Promise<Enrichment[]> {
+  const tokenizer = await tokenizerFor(run);
   const analysed = tasks.map((task) => {
     const t0 = performance.now();
     try {
@@ -29,7 +38,7 @@ export async function enrichBatch(tasks: IngestionTask[], run?: GroupRunner): Pr
         entities: namedEntities(task.title, text),
         keyConcepts: keyConcepts(task.title, text, task.tags),
         language: detectLanguage(`${task.title}\n${text}`),
-        chunks: postChunks(task.title, summary, text),
+        chunks: postChunks(tokenizer, task.title, summary, text),
         ms: performance.now() - t0,
       };
     } catch (error) {
@@ -40,7 +49,10 @@ export async function enrichBatch(tasks: IngestionTask[], run?: GroupRunner): Pr
   const good = analysed.filter((a) => a.ok);
   const allChunks = good.flatMap((a) => a.chunks);
   const t1 = performance.now();
-  const vectors = await embedTexts(allChunks, run);
+  const vectors = await embedSequences(
+    allChunks.map((c) => c.ids),
+    run,
+  );
   const embedMsPerChunk = allChunks.length ? (performance.now() - t1) / allChunks.length : 0;
 
   let at = 0;
