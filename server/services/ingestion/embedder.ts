@@ -294,11 +294,18 @@ export function packWords(
   return chunks;
 }
 
-/** Mean of unit vectors, re-normalised: cosine similarity is then a dot product. */
-export function meanVector(vectors: number[][]): number[] {
+/**
+ * Mean of unit vectors (weighted when `weights` is given), re-normalised: cosine similarity is then
+ * a dot product. A post's chunks are weighted by their tokens, so a short tail chunk (a closing
+ * paragraph) counts for the text it holds, not as much as a full window.
+ */
+export function meanVector(vectors: number[][], weights?: number[]): number[] {
   const dims = vectors[0]?.length ?? EMBEDDING_DIMS;
   const sum = new Array<number>(dims).fill(0);
-  for (const v of vectors) for (let i = 0; i < dims; i++) sum[i] = (sum[i] ?? 0) + (v[i] ?? 0);
+  vectors.forEach((v, k) => {
+    const w = weights?.[k] ?? 1;
+    for (let i = 0; i < dims; i++) sum[i] = (sum[i] ?? 0) + w * (v[i] ?? 0);
+  });
   return normalize(sum);
 }
 

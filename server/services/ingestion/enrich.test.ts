@@ -15,6 +15,7 @@ import {
   MAX_BODY_CHUNKS,
   MAX_CHUNKS,
   MODEL_MAX_TOKENS,
+  meanVector,
   normalize,
   postChunks,
 } from "./embedder";
@@ -222,6 +223,29 @@ describe("a post's chunks", () => {
     // A summary cut with an ellipsis is still recognised as the body's opening.
     const cut = postChunks(tokenizer, "A very long essay", "Paragraph 0 of the essay wanders…", longText);
     expect(cut.map((c) => c.kind)).toEqual(["body", "body"]);
+  });
+
+  it("are averaged by their tokens, so a short closing chunk does not weigh like a full one", async () => {
+    expect(
+      meanVector(
+        [
+          [1, 0],
+          [0, 1],
+        ],
+        [3, 1],
+      ),
+    ).toEqual(normalize([3, 1]));
+    const tokenizer = await loadTokenizer();
+    const p = { title: "A very long essay", text: longText };
+    const chunks = postChunks(tokenizer, p.title, summarize(p.title, p.text), p.text);
+    const [r] = await enrichBatch([{ ...task("cats"), ...p }]);
+    if (!r?.ok) throw new Error("not enriched");
+    const vectors = await embedSequences(chunks.map((c) => c.ids));
+    const expected = meanVector(
+      vectors,
+      chunks.map((c) => c.ids.length),
+    );
+    expect(cosine(r.result.embedding, expected)).toBeGreaterThan(0.99999);
   });
 
   it("are bounded for a very long post, whatever its summary", async () => {

@@ -76,7 +76,10 @@ export async function enrichBatch(tasks: IngestionTask[], run?: GroupRunner): Pr
         entities: a.entities,
         keyConcepts: a.keyConcepts,
         language: a.language,
-        embedding: meanVector(mine),
+        embedding: meanVector(
+          mine,
+          a.chunks.map((c) => c.ids.length),
+        ),
         model: EMBEDDING_MODEL,
         // This post's own share of the batch: its analyses plus its chunks' embedding time.
         tookMs: Math.round((a.ms + embedMsPerChunk * a.chunks.length) * 10) / 10,
