@@ -17,7 +17,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { spawnReady, stopGroup } from "../lib/ready-process";
+import { spawnBenchMongo, spawnReady, stopGroup } from "../lib/ready-process";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const SECONDS = Number(process.env.BENCH_SECONDS || 15);
@@ -129,7 +129,6 @@ async function main(): Promise<void> {
   const { hasProductionBuild, nextBuild } = await import("../lib/next-build");
   const { binary } = await import("../lib/paths");
   const { freePort, waitForPort } = await import("../lib/ports");
-  const { MONGO_NODE_FLAGS } = await import("../../devservers/mongo/node-flags");
   const { parseEnv } = await import("../../server/env");
   const { DatabaseService } = await import("../../server/db");
   const { createServices } = await import("../../server/services/container");
@@ -159,25 +158,7 @@ async function main(): Promise<void> {
       await nextBuild(buildEnv);
     }
 
-    const mongo = spawnReady(
-      "mongo",
-      process.execPath,
-      [
-        ...MONGO_NODE_FLAGS,
-        "--import",
-        "tsx",
-        "devservers/mongo/cli.ts",
-        "--port",
-        "0",
-        "--dbpath",
-        dbpath,
-        "--quiet",
-      ],
-      process.env,
-      /^ready (mongodb:\/\/\S+)/,
-    );
-    children.push(mongo.child);
-    const mongoUri = (await mongo.match)[1] ?? "";
+    const { uri: mongoUri } = await spawnBenchMongo(dbpath, children);
     const port = await freePort();
     const rootDomain = `localhost:${port}`;
     const prefix = `bench${stamp.slice(-8)}`;

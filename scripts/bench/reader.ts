@@ -17,7 +17,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { spawnReady, stopGroup } from "../lib/ready-process";
+import { spawnBenchMongo, spawnReady, stopGroup } from "../lib/ready-process";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const SECONDS = Number(process.env.BENCH_SECONDS || 10);
@@ -183,7 +183,6 @@ async function main(): Promise<void> {
   const { randomAuthSecrets } = await import("../lib/auth-secret");
   const { hasProductionBuild, nextBuild } = await import("../lib/next-build");
   const { freePort, waitForPort } = await import("../lib/ports");
-  const { MONGO_NODE_FLAGS } = await import("../../devservers/mongo/node-flags");
   const { parseEnv } = await import("../../server/env");
   const { DatabaseService } = await import("../../server/db");
   const { createServices } = await import("../../server/services/container");
@@ -210,25 +209,8 @@ async function main(): Promise<void> {
       await nextBuild(buildEnv);
     }
 
-    const mongo = spawnReady(
-      "mongo",
-      process.execPath,
-      [
-        ...MONGO_NODE_FLAGS,
-        "--import",
-        "tsx",
-        "devservers/mongo/cli.ts",
-        "--port",
-        "0",
-        "--dbpath",
-        dbpath,
-        "--quiet",
-      ],
-      process.env,
-      /^ready (mongodb:\/\/\S+)/,
-    );
-    children.push(mongo.child);
-    const mongoUri = (await mongo.match)[1] ?? "";
+    const mongo = await spawnBenchMongo(dbpath, children);
+    const mongoUri = mongo.uri;
     const port = await freePort();
     const rootDomain = `localhost:${port}`;
     const prefix = `bench${stamp.slice(-8)}`;

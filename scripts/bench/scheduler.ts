@@ -15,7 +15,7 @@ import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { spawnReady, stopGroup } from "../lib/ready-process";
+import { spawnBenchMongo, spawnReady, stopGroup } from "../lib/ready-process";
 
 const _root = path.resolve(import.meta.dirname, "../..");
 const BLOGS = 20;
@@ -29,7 +29,6 @@ function percentile(sorted: number[], p: number): number {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
-  const { MONGO_NODE_FLAGS } = await import("../../devservers/mongo/node-flags");
   const { parseEnv } = await import("../../server/env");
   const { DatabaseService } = await import("../../server/db");
   const { createServices } = await import("../../server/services/container");
@@ -47,25 +46,7 @@ async function main(): Promise<void> {
   const redisPrefix = `bench-scheduler-${stamp}:`;
   let services: ReturnType<typeof createServices> | undefined;
   try {
-    const mongo = spawnReady(
-      "mongo",
-      process.execPath,
-      [
-        ...MONGO_NODE_FLAGS,
-        "--import",
-        "tsx",
-        "devservers/mongo/cli.ts",
-        "--port",
-        "0",
-        "--dbpath",
-        dbpath,
-        "--quiet",
-      ],
-      process.env,
-      /^ready (mongodb:\/\/\S+)/,
-    );
-    children.push(mongo.child);
-    const mongoUri = (await mongo.match)[1] ?? "";
+    const { uri: mongoUri } = await spawnBenchMongo(dbpath, children);
     const prefix = `bench${stamp.slice(-8)}`;
     const rawEnv = {
       MONGODB_URI: mongoUri,

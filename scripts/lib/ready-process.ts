@@ -61,3 +61,33 @@ export async function stopGroup(child: ChildProcess | undefined, graceMs = 8_000
   await exited;
   clearTimeout(timer);
 }
+
+/**
+ * The embedded Mongo server as a child process (its GC flags, a free port, `dbpath`), added to
+ * `children` so the caller's cleanup stops it; resolves once it is ready.
+ */
+export async function spawnBenchMongo(
+  dbpath: string,
+  children: ChildProcess[],
+): Promise<{ uri: string; child: ChildProcess }> {
+  const { MONGO_NODE_FLAGS } = await import("../../devservers/mongo/node-flags");
+  const mongo = spawnReady(
+    "mongo",
+    process.execPath,
+    [
+      ...MONGO_NODE_FLAGS,
+      "--import",
+      "tsx",
+      "devservers/mongo/cli.ts",
+      "--port",
+      "0",
+      "--dbpath",
+      dbpath,
+      "--quiet",
+    ],
+    process.env,
+    /^ready (mongodb:\/\/\S+)/,
+  );
+  children.push(mongo.child);
+  return { uri: (await mongo.match)[1] ?? "", child: mongo.child };
+}
