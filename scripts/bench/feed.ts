@@ -12,85 +12,20 @@
  * Run it alone (`flock /tmp/conduit-bench.lock npm run bench:feed`): two shared cores.
  * BENCH_SECONDS (default 15) sets the measured seconds per figure.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { type LoadResult, runLoad } from "../lib/load-driver";
 import { spawnBenchMongo, spawnReady, stopGroup } from "../lib/ready-process";
 
-const root = path.resolve(import.meta.dirname, "../..");
 const SECONDS = Number(process.env.BENCH_SECONDS || 15);
 const WARMUP_SECONDS = 5;
 const BLOGS = 100;
 const POSTS_PER_BLOG = 100;
 const TAGS = Array.from({ length: 20 }, (_, i) => `topic-${String(i + 1).padStart(2, "0")}`);
 const CONNECTIONS = 32;
-
-interface LoadResult {
-  rps: number;
-  p50: number;
-  p99: number;
-  total: number;
-  non2xx: number;
-  errors: number;
-}
-
-// ───────────────────────── driver (child process) ─────────────────────────
-
-async function driver(): Promise<void> {
-  const opts = JSON.parse(process.argv[process.argv.indexOf("--driver") + 1] ?? "{}") as {
-    url: string;
-    paths: string[];
-    connections: number;
-    seconds: number;
-  };
-  const { default: autocannon } = await import("autocannon");
-  let i = 0;
-  const result = await autocannon({
-    url: opts.url,
-    connections: opts.connections,
-    duration: opts.seconds,
-    requests: [
-      {
-        setupRequest: (req: { path: string }) => {
-          req.path = opts.paths[i++ % opts.paths.length] ?? "/api/feed";
-          return req;
-        },
-      },
-    ],
-  });
-  const out: LoadResult = {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    total: result.requests.total,
-    non2xx: result.non2xx,
-    errors: result.errors,
-  };
-  process.stdout.write(`${JSON.stringify(out)}\n`);
-}
-
-function load(opts: { url: string; paths: string[]; connections: number; seconds: number }) {
-  return new Promise<LoadResult>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", import.meta.filename, "--driver", JSON.stringify(opts)],
-      {
-        cwd: root,
-        stdio: ["ignore", "pipe", "inherit"],
-      },
-    );
-    let out = "";
-    child.stdout.on("data", (c: Buffer) => {
-      out += c.toString();
-    });
-    child.once("exit", (code) => {
-      if (code !== 0) return reject(new Error(`load driver exited ${code}`));
-      resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as LoadResult);
-    });
-  });
-}
 
 // ───────────────────────── processes ─────────────────────────
 
@@ -283,8 +218,18 @@ async function main(): Promise<void> {
       await app.match;
       await waitForPort(port);
       const paths = await pagePaths();
-      await load({ url, paths, connections: CONNECTIONS, seconds: WARMUP_SECONDS });
-      const result = await load({ url, paths, connections: CONNECTIONS, seconds: SECONDS });
+      await runLoad({
+        url,
+        targets: paths.map((path) => ({ path })),
+        connections: CONNECTIONS,
+        seconds: WARMUP_SECONDS,
+      });
+      const result = await runLoad({
+        url,
+        targets: paths.map((path) => ({ path })),
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+      });
       await stopGroup(app.child);
       return { result, paths: paths.length };
     };
@@ -335,17 +280,10 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv.includes("--driver")) {
-  driver().catch((error: unknown) => {
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
     console.error(error);
     process.exit(1);
-  });
-} else {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+  },
+);

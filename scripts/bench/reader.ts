@@ -11,84 +11,23 @@
  *
  * Run it alone (`flock /tmp/conduit-bench.lock npm run bench:reader`): two shared cores.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { type LoadResult, runLoad } from "../lib/load-driver";
 import { spawnBenchMongo, spawnReady, stopGroup } from "../lib/ready-process";
 
-const root = path.resolve(import.meta.dirname, "../..");
 const SECONDS = Number(process.env.BENCH_SECONDS || 10);
 const WARMUP_SECONDS = 3;
 const POSTS = 100;
 
-interface LoadResult {
-  rps: number;
-  p50: number;
-  p99: number;
-  total: number;
-  non2xx: number;
-  errors: number;
-}
-
-// ───────────────────────── driver (child process) ─────────────────────────
-
-async function driver(): Promise<void> {
-  const opts = JSON.parse(process.argv[process.argv.indexOf("--driver") + 1] ?? "{}") as {
-    url: string;
-    host: string;
-    paths: string[];
-    connections: number;
-    seconds: number;
-  };
-  const { default: autocannon } = await import("autocannon");
-  let i = 0;
-  const result = await autocannon({
-    url: opts.url,
-    connections: opts.connections,
-    duration: opts.seconds,
-    headers: { host: opts.host },
-    requests: [
-      {
-        setupRequest: (req: { path: string }) => {
-          req.path = opts.paths[i++ % opts.paths.length] ?? "/";
-          return req;
-        },
-      },
-    ],
-  });
-  const out: LoadResult = {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    total: result.requests.total,
-    non2xx: result.non2xx,
-    errors: result.errors,
-  };
-  process.stdout.write(`${JSON.stringify(out)}\n`);
-}
-
+/** Load on a blog's pages: every path asked for with the blog's Host. */
 function load(opts: { url: string; host: string; paths: string[]; connections: number; seconds: number }) {
-  return new Promise<LoadResult>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", import.meta.filename, "--driver", JSON.stringify(opts)],
-      {
-        cwd: root,
-        stdio: ["ignore", "pipe", "inherit"],
-      },
-    );
-    let out = "";
-    child.stdout.on("data", (c: Buffer) => {
-      out += c.toString();
-    });
-    child.once("exit", (code) => {
-      if (code !== 0) return reject(new Error(`load driver exited ${code}`));
-      resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as LoadResult);
-    });
-  });
+  const { host, paths, ...rest } = opts;
+  return runLoad({ ...rest, targets: paths.map((path) => ({ path, host })) });
 }
 
 // ───────────────────────── processes ─────────────────────────
@@ -436,8 +375,7 @@ function baselineServer(): void {
   server.listen(port, "127.0.0.1", () => console.log("baseline ready"));
 }
 
-if (process.argv.includes("--driver")) void driver();
-else if (process.argv.includes("--baseline")) baselineServer();
+if (process.argv.includes("--baseline")) baselineServer();
 else
   main().catch((error: unknown) => {
     console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));

@@ -14,14 +14,14 @@
  * Run it alone (`flock /tmp/conduit-bench.lock npm run bench:realworld`): two shared cores.
  * BENCH_SECONDS (default 10) sets the measured seconds per figure.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { type LoadResult, type LoadTarget, runLoad } from "../lib/load-driver";
 import { spawnBenchMongo, spawnReady, stopGroup } from "../lib/ready-process";
 
-const root = path.resolve(import.meta.dirname, "../..");
 const SECONDS = Number(process.env.BENCH_SECONDS || 10);
 const WARMUP_SECONDS = 3;
 const BLOGS = 20;
@@ -29,79 +29,9 @@ const POSTS_PER_BLOG = 100;
 const CONNECTIONS = 16;
 const TAGS = Array.from({ length: 10 }, (_, i) => `topic-${i + 1}`);
 
-interface LoadResult {
-  rps: number;
-  p50: number;
-  p99: number;
-  total: number;
-  non2xx: number;
-  errors: number;
-}
-
-interface Target {
-  path: string;
-  host: string;
-  headers?: Record<string, string>;
-}
-
-// ───────────────────────── driver (child process) ─────────────────────────
-
-async function driver(): Promise<void> {
-  const opts = JSON.parse(process.argv[process.argv.indexOf("--driver") + 1] ?? "{}") as {
-    url: string;
-    targets: Target[];
-    connections: number;
-    seconds: number;
-  };
-  const { default: autocannon } = await import("autocannon");
-  let i = 0;
-  const result = await autocannon({
-    url: opts.url,
-    connections: opts.connections,
-    duration: opts.seconds,
-    requests: [
-      {
-        setupRequest: (req: { path: string; headers: Record<string, string> }) => {
-          const t = opts.targets[i++ % opts.targets.length] as Target;
-          req.path = t.path;
-          req.headers = { ...req.headers, host: t.host, ...t.headers };
-          return req;
-        },
-      },
-    ],
-  });
-  const out: LoadResult = {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    total: result.requests.total,
-    non2xx: result.non2xx,
-    errors: result.errors,
-  };
-  process.stdout.write(`${JSON.stringify(out)}\n`);
-}
-
-function load(opts: { url: string; targets: Target[]; connections: number; seconds: number }) {
-  return new Promise<LoadResult>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", import.meta.filename, "--driver", JSON.stringify(opts)],
-      { cwd: root, stdio: ["ignore", "pipe", "inherit"] },
-    );
-    let out = "";
-    child.stdout.on("data", (c: Buffer) => {
-      out += c.toString();
-    });
-    child.once("exit", (code) => {
-      if (code !== 0) return reject(new Error(`load driver exited ${code}`));
-      resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as LoadResult);
-    });
-  });
-}
-
 // ───────────────────────── processes ─────────────────────────
 
-function get(port: number, target: Target): Promise<{ status: number; body: string }> {
+function get(port: number, target: LoadTarget): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
       { host: "127.0.0.1", port, path: target.path, headers: { host: target.host, ...target.headers } },
@@ -289,7 +219,7 @@ async function main(): Promise<void> {
     await waitForPort(port);
 
     const offsets = [0, 20, 40, 60, 80];
-    const sets: Record<string, Target[]> = {
+    const sets: Record<string, LoadTarget[]> = {
       baseline: [{ path: "/api/feed?sort=new&limit=20", host: rootDomain }],
       root: offsets.map((o) => ({ path: `/api/articles?limit=20&offset=${o}`, host: rootDomain })),
       blog: offsets.map((o) => ({
@@ -313,8 +243,8 @@ async function main(): Promise<void> {
     }
     const results: Record<string, LoadResult> = {};
     for (const [name, targets] of Object.entries(sets)) {
-      await load({ url, targets, connections: CONNECTIONS, seconds: WARMUP_SECONDS });
-      results[name] = await load({ url, targets, connections: CONNECTIONS, seconds: SECONDS });
+      await runLoad({ url, targets, connections: CONNECTIONS, seconds: WARMUP_SECONDS });
+      results[name] = await runLoad({ url, targets, connections: CONNECTIONS, seconds: SECONDS });
     }
 
     const row = (label: string, r: LoadResult) =>
@@ -366,17 +296,10 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv.includes("--driver")) {
-  driver().catch((error: unknown) => {
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
     console.error(error);
     process.exit(1);
-  });
-} else {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+  },
+);
