@@ -18,7 +18,8 @@ import { createServer, request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type LoadResult, runLoad } from "../lib/load-driver";
-import { spawnBenchMongo, spawnReady, stopGroup } from "../lib/ready-process";
+import { stopGroup } from "../lib/processes";
+import { spawnBenchMongo, spawnReady } from "../lib/ready-process";
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 10);
 const WARMUP_SECONDS = 3;

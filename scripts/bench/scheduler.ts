@@ -15,7 +15,8 @@ import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { spawnBenchMongo, spawnReady, stopGroup } from "../lib/ready-process";
+import { stopGroup } from "../lib/processes";
+import { spawnBenchMongo, spawnReady } from "../lib/ready-process";
 
 const _root = path.resolve(import.meta.dirname, "../..");
 const BLOGS = 20;

@@ -20,6 +20,8 @@ export async function startEmbeddedMongo(options: {
   port: number;
   dbpath: string;
   echo?: boolean;
+  /** The server's own error lines off (benchmarks). */
+  quiet?: boolean;
   env?: NodeJS.ProcessEnv;
 }): Promise<{ uri: string; proc: ManagedProcess }> {
   const proc = spawnManaged({
@@ -34,6 +36,7 @@ export async function startEmbeddedMongo(options: {
       String(options.port),
       "--dbpath",
       options.dbpath,
+      ...(options.quiet ? ["--quiet"] : []),
     ],
     cwd: repoRoot,
     env: options.env,

@@ -114,13 +114,19 @@ function groupAlive(child: ChildProcess): boolean {
  * Stops a child and everything in its process group: SIGTERM, then SIGKILL after `graceMs`.
  * Resolves once no process of the group is left.
  */
-export async function stopManaged(proc: ManagedProcess, graceMs = 5_000): Promise<void> {
-  signalGroup(proc.child, "SIGTERM");
+export function stopManaged(proc: ManagedProcess, graceMs = 5_000): Promise<void> {
+  return stopGroup(proc.child, graceMs);
+}
+
+/** `stopManaged` for a child spawned in its own process group by other means. */
+export async function stopGroup(child: ChildProcess | undefined, graceMs = 5_000): Promise<void> {
+  if (!child) return;
+  signalGroup(child, "SIGTERM");
   const deadline = Date.now() + graceMs;
-  while (groupAlive(proc.child) && Date.now() < deadline) await sleep(100);
-  if (groupAlive(proc.child)) {
-    signalGroup(proc.child, "SIGKILL");
-    while (groupAlive(proc.child)) await sleep(50);
+  while (groupAlive(child) && Date.now() < deadline) await sleep(100);
+  if (groupAlive(child)) {
+    signalGroup(child, "SIGKILL");
+    while (groupAlive(child)) await sleep(50);
   }
 }
 
