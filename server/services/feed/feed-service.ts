@@ -74,7 +74,8 @@ const SORT_FIELD: Record<FeedSort, "publishedAt" | "hotScore" | "signalScore"> =
 export const DEFAULT_SNAPSHOT_SIZE = 300;
 const SNAPSHOT_TTL_S = 1_800;
 const MAX_DATE = new Date(8.64e15);
-const ITEM_PROJECTION = {
+/** The `global_feed` fields a feed item is made of (also read by the Following feed). */
+export const ITEM_PROJECTION = {
   tenantId: 1,
   tenantSlug: 1,
   postId: 1,
@@ -215,14 +216,25 @@ export class FeedService {
 
   private async computeWithBlogs(q: FeedQuery): Promise<FeedPage> {
     const page = await this.compute(q);
-    if (!page.items.length) return page;
-    const blogs = await this.blogsById(page.items.map((i) => i.tenantId));
-    for (const item of page.items) {
+    await this.nameBlogs(page.items);
+    return page;
+  }
+
+  /** `global_feed` rows (read with ITEM_PROJECTION) as feed items, with their blogs' names and themes. */
+  async itemsOf(rows: Row[]): Promise<FeedItem[]> {
+    const items = rows.map((r) => this.toItem(r));
+    await this.nameBlogs(items);
+    return items;
+  }
+
+  private async nameBlogs(items: FeedItem[]): Promise<void> {
+    if (!items.length) return;
+    const blogs = await this.blogsById(items.map((i) => i.tenantId));
+    for (const item of items) {
       const blog = blogs.get(item.tenantId);
       item.blogName = blog?.name ?? item.tenantSlug;
       item.blogTheme = blog?.theme ?? "classic";
     }
-    return page;
   }
 
   private async compute(q: FeedQuery): Promise<FeedPage> {

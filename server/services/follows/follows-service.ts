@@ -1,7 +1,7 @@
 import { type Filter, ObjectId } from "mongodb";
 import { type DatabaseService, type FeedItemDoc, isDuplicateKeyError } from "../../db";
 import { AppError } from "../../errors";
-import type { FeedItem, FeedPage, FeedService } from "../feed/feed-service";
+import { type FeedPage, type FeedService, ITEM_PROJECTION } from "../feed/feed-service";
 
 /** The most people one person's "Following" reads are built from (a bound on every query). */
 export const MAX_FOLLOWEES = 5_000;
@@ -9,7 +9,7 @@ export const MAX_FOLLOWEES = 5_000;
 export interface FollowsServiceDeps {
   db: DatabaseService;
   /** For post and blog URLs and blog names of the "Following" feed. */
-  feed: Pick<FeedService, "postUrl" | "blogsById">;
+  feed: Pick<FeedService, "itemsOf">;
   now?: () => Date;
   /**
    * Called after a follow or unfollow committed, before the request answers (the person's change
@@ -17,23 +17,6 @@ export interface FollowsServiceDeps {
    */
   changed?: (followerId: string) => Promise<void>;
 }
-
-const FEED_PROJECTION = {
-  tenantId: 1,
-  tenantSlug: 1,
-  postId: 1,
-  slug: 1,
-  title: 1,
-  excerpt: 1,
-  tags: 1,
-  authorName: 1,
-  authorUsername: 1,
-  coverUrl: 1,
-  readingMinutes: 1,
-  publishedAt: 1,
-  hotScore: 1,
-  metrics: 1,
-} as const;
 
 function toObjectId(id: string | ObjectId): ObjectId {
   if (id instanceof ObjectId) return id;
@@ -148,35 +131,12 @@ export class FollowsService {
     }
     const rows = await this.deps.db
       .master()
-      .globalFeed.find(filter, { projection: FEED_PROJECTION })
+      .globalFeed.find(filter, { projection: ITEM_PROJECTION })
       .sort({ publishedAt: -1, _id: -1 })
       .limit(limit + 1)
       .toArray();
     const page = rows.slice(0, limit);
-    const blogs = await this.deps.feed.blogsById(page.map((r) => r.tenantId.toHexString()));
-    const items = page.map((row): FeedItem => {
-      const tenantId = row.tenantId.toHexString();
-      const blog = blogs.get(tenantId);
-      return {
-        tenantId,
-        tenantSlug: row.tenantSlug,
-        postId: row.postId.toHexString(),
-        slug: row.slug,
-        title: row.title,
-        excerpt: row.excerpt,
-        tags: row.tags ?? [],
-        authorName: row.authorName,
-        authorUsername: row.authorUsername ?? null,
-        coverUrl: row.coverUrl ?? null,
-        readingMinutes: row.readingMinutes ?? null,
-        publishedAt: row.publishedAt.toISOString(),
-        hotScore: row.hotScore ?? 0,
-        metrics: row.metrics ?? { views: 0, likes: 0, comments: 0 },
-        url: this.deps.feed.postUrl(row.tenantSlug, row.slug),
-        blogName: blog?.name ?? row.tenantSlug,
-        blogTheme: blog?.theme ?? "classic",
-      };
-    });
+    const items = await this.deps.feed.itemsOf(page);
     const last = page.at(-1);
     return {
       items,
